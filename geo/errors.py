@@ -1,0 +1,39 @@
+"""The one error hierarchy of ``geo``.
+
+Every error the library raises on purpose is a :class:`GeoError`. Leaves also
+inherit the builtin that fits, so callers that only know ``ValueError`` or
+``OSError`` still catch them. Messages say what was wrong and what to do.
+"""
+
+__all__ = [
+    "ArticleError",
+    "GazetteerError",
+    "GeoError",
+    "GeoJSONError",
+    "InputFileError",
+    "MapAssetError",
+]
+
+
+class GeoError(Exception):
+    """Root of every error raised by ``geo``."""
+
+
+class InputFileError(GeoError, OSError):
+    """A file given by the user is missing, unreadable or not of the expected kind."""
+
+
+class ArticleError(GeoError, ValueError):
+    """Article text or metadata that cannot be used (empty, not text, malformed)."""
+
+
+class GazetteerError(GeoError, RuntimeError):
+    """The gazetteer index is missing, corrupt or cannot be built."""
+
+
+class GeoJSONError(GeoError, ValueError):
+    """GeoJSON that breaks RFC 7946 or the feature properties ``geo`` promises."""
+
+
+class MapAssetError(GeoError, RuntimeError):
+    """A map needs a JavaScript or CSS file that has no local copy (it would need the network)."""

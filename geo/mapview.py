@@ -1,0 +1,203 @@
+"""Stage 5: draw layers on a folium map that needs no network.
+
+folium loads Leaflet and its plugins from CDNs. The registry package
+``folium-offline`` holds the text of every one of those files; here they are
+written to a local folder (served by Streamlit at ``/app/static``) and every
+map element is pointed at its local copy. A map element whose asset has no
+local copy raises :class:`~geo.errors.MapAssetError` rather than reach out.
+
+The basemap is vector: country outlines from ``countryinfo``; no tiles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+import statistics
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
+
+import folium
+from folium.elements import JSCSSMixin
+
+from geo.errors import MapAssetError
+
+__all__ = [
+    "ASSET_URL_PREFIX",
+    "build_map",
+    "country_outlines",
+    "localize_assets",
+    "main_cluster",
+    "write_static_assets",
+]
+
+#: Where Streamlit serves the folder given to :func:`write_static_assets`.
+ASSET_URL_PREFIX = "/app/static/vendor"
+_PIN_STYLE = (
+    "width:14px;height:14px;border-radius:50%;background:#c0392b;"
+    "border:2px solid #fff;box-shadow:0 0 2px #333;cursor:pointer"
+)
+
+
+def _cdn_files() -> dict[str, str]:
+    from offlinefolium import elements  # the CDN file texts, keyed by URL
+
+    return dict(elements._res)
+
+
+def _local_name(url: str) -> str:
+    base = PurePosixPath(url.split("?")[0]).name or "asset.js"
+    if base == "leaflet.css":  # Leaflet derives its image path from a file of that name
+        base = "leaflet-core.css"
+    return f"{hashlib.sha1(url.encode()).hexdigest()[:10]}-{base}"
+
+
+def write_static_assets(static_dir: str | Path) -> Path:
+    """Write every folium CDN file into ``static_dir/vendor`` (unchanged files are skipped).
+
+    Returns the vendor folder.
+    """
+    vendor = Path(static_dir) / "vendor"
+    vendor.mkdir(parents=True, exist_ok=True)
+    for url, text in _cdn_files().items():
+        target = vendor / _local_name(url)
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+    return vendor
+
+
+def localize_assets(fmap: folium.Map, *, prefix: str = ASSET_URL_PREFIX) -> folium.Map:
+    """Point every JS/CSS asset of ``fmap``'s elements at its local copy under ``prefix``.
+
+    Raises
+    ------
+    MapAssetError
+        Some element needs a file with no local copy (it would need the network).
+    """
+    known = _cdn_files()
+    missing = set()
+    for element in _walk(fmap):
+        for attr in ("default_js", "default_css"):
+            assets = getattr(element, attr, None) or []
+            local = []
+            for name, url in assets:
+                if url.startswith(prefix):
+                    local.append((name, url))
+                elif url in known:
+                    local.append((name, f"{prefix}/{_local_name(url)}"))
+                else:
+                    missing.add(url)
+            setattr(element, attr, local)
+    if missing:
+        raise MapAssetError(
+            "these map assets have no local copy and would need the network: "
+            + ", ".join(sorted(missing))
+        )
+    return fmap
+
+
+def _walk(element):
+    if isinstance(element, JSCSSMixin):
+        yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+@lru_cache(maxsize=1)
+def country_outlines() -> dict:
+    """Country outlines (low resolution) from ``countryinfo``, as a FeatureCollection."""
+    features = []
+    for entry in resources.files("countryinfo").joinpath("data").iterdir():
+        if not entry.name.endswith(".json"):
+            continue
+        record = json.loads(entry.read_text(encoding="utf-8"))
+        for feature in (record.get("geoJSON") or {}).get("features", []):
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": feature["geometry"],
+                    "properties": {"name": record.get("name", "")},
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def build_map(layers: dict) -> folium.Map:
+    """A folium map of the place layer of ``layers`` on the offline country basemap.
+
+    Each place is a pin (a plain HTML marker, no image files) whose tooltip is
+    the place name, escaped; pins carry ``data-place-id`` for tests and tools.
+    """
+    points = [
+        f["geometry"]["coordinates"]
+        for f in layers["features"]
+        if f["geometry"] and f["geometry"]["type"] == "Point"
+    ]
+    fmap = folium.Map(tiles=None, location=_centre(points), zoom_start=5, control_scale=True)
+    folium.GeoJson(
+        country_outlines(),
+        name="Countries (countryinfo)",
+        style_function=lambda _: {
+            "fillColor": "#f2efe9",
+            "color": "#9a8f80",
+            "weight": 1,
+            "fillOpacity": 1,
+        },
+        interactive=False,
+        control=False,
+    ).add_to(fmap)
+    places = folium.FeatureGroup(name="Places").add_to(fmap)
+    for feature in layers["features"]:
+        props = feature["properties"]
+        if props.get("layer") != "place":
+            continue
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        folium.Marker(
+            [lat, lon],
+            icon=folium.DivIcon(
+                html=f'<div class="geo-pin" data-place-id="{html.escape(props["id"])}" '
+                f'style="{_PIN_STYLE}"></div>',
+                icon_size=(18, 18),
+                icon_anchor=(9, 9),
+            ),
+            tooltip=html.escape(props["name"]),
+            # broader places beneath narrower ones, so a town is never hidden by its country
+            z_index_offset=-1000 if props.get("kind") == "country" else 0,
+        ).add_to(places)
+    core = main_cluster(points)
+    if len(core) > 1:
+        lons, lats = zip(*core, strict=True)
+        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
+    return localize_assets(fmap)
+
+
+def main_cluster(points: list) -> list[tuple[float, float]]:
+    """The ``(lon, lat)`` points near the median point, for the first view of a map.
+
+    A point counts when its distance (in degrees) to the median point is at most
+    three times the median such distance, or 5 degrees: one far-off mention
+    (Washington in an article on Syria) does not zoom the map out to the world.
+
+    Examples
+    --------
+    >>> main_cluster([[36.3, 33.5], [38.3, 34.6], [40.1, 35.3], [-77.0, 38.9]])
+    [(36.3, 33.5), (38.3, 34.6), (40.1, 35.3)]
+    """
+    pts = [(float(p[0]), float(p[1])) for p in points]
+    if len(pts) < 3:
+        return pts
+    mid_lon, mid_lat = statistics.median(p[0] for p in pts), statistics.median(p[1] for p in pts)
+    dist = [math.hypot(lon - mid_lon, lat - mid_lat) for lon, lat in pts]
+    limit = max(3 * statistics.median(dist), 5.0)
+    return [p for p, d in zip(pts, dist, strict=True) if d <= limit]
+
+
+def _centre(points: list) -> list[float]:
+    core = main_cluster(points)
+    if not core:
+        return [30.0, 40.0]
+    lons, lats = zip(*core, strict=True)
+    return [sum(lats) / len(lats), sum(lons) / len(lons)]

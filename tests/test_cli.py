@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from geo.cli import main
+from geo.geojson import validate_feature_collection
+from geo.layers import PROVENANCE_PROPERTIES
+
+from .conftest import DATA, SAMPLE
+
+
+@pytest.fixture()
+def run():
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["parse"], ["layers"], ["gazetteer"], ["gazetteer", "build"]]
+)
+def test_every_command_explains_itself(run, command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage: " in result.output and len(result.output.splitlines()) > 4
+
+
+def test_parse_files_writes_one_scorable_line_each(run, tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = run("parse", SAMPLE, DATA / "aleppo-note.txt", "-o", out)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == [SAMPLE.stem, "aleppo-note"]
+    aleppo = records[1]["toponyms"]
+    assert [t["name"] for t in aleppo][:2] == ["ALEPPO", "Aleppo"]
+    assert all({"start", "end", "name", "lat", "lon", "geonameid"} <= set(t) for t in aleppo)
+
+
+def test_parse_jsonl_reports_bad_lines_and_keeps_the_rest(run):
+    result = run("parse", "--jsonl", DATA / "corpus.jsonl")
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["a", "c"]
+    assert [t["name"] for t in records[0]["toponyms"]] == ["Homs", "Hama"]
+    assert "corpus.jsonl line 2: Expecting property name" in result.stderr
+    assert 'corpus.jsonl line 5: expected an object with a "text" string; skipped' in result.stderr
+
+
+def test_layers_writes_valid_geojson(run, tmp_path):
+    out = tmp_path / "layers.geojson"
+    assert run("layers", DATA / "aleppo-note.txt", "-o", out).exit_code == 0
+    fc = json.loads(out.read_text(encoding="utf-8"))
+    validate_feature_collection(fc, required_properties=PROVENANCE_PROPERTIES)
+    assert {f["properties"]["article"] for f in fc["features"]} == {"aleppo-note"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["parse", "nothere.txt"], "geo: error: nothere.txt: no such file"),
+        (["layers", "nothere.txt"], "geo: error: nothere.txt: no such file"),
+        (["parse", DATA / "utf16.txt"], "binary data, not text (NUL byte at offset 3)"),
+        (["layers", DATA / "blank.txt"], "blank.txt: the article is empty"),
+        (["parse", "--jsonl", "nothere.jsonl"], "geo: error: nothere.jsonl: cannot be read"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(run, args, message):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_parse_needs_files_or_jsonl(run):
+    result = run("parse")
+    assert result.exit_code == 2 and "give either FILE... or --jsonl" in result.stderr

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import json
+
+from geo import Article, bench_record, parse_article
+
+
+def test_every_mention_points_at_its_text(sample_parsed):
+    text = sample_parsed.article.text
+    assert sample_parsed.mentions
+    for m in sample_parsed.mentions:
+        assert text[m.start : m.end] == m.name
+        assert m.candidates[0] == m.place
+
+
+def test_sample_places_resolve_in_the_region(sample_parsed):
+    by_name = {m.name: m.place for m in sample_parsed.mentions}
+    assert by_name["Palmyra"].country == "SY"
+    assert by_name["Damascus"].country == "SY"
+    assert by_name["Baghdad"].country == "IQ"
+    assert by_name["BEIRUT"].country == "LB"
+    assert by_name["Iraq"].kind == "country"
+
+
+def test_common_words_are_not_places(gazetteer):
+    parsed = parse_article(
+        Article(id="t", text="While Monday was quiet, Long Race Share."), gazetteer
+    )
+    assert parsed.mentions == ()
+
+
+def test_bench_record_follows_the_shared_schema(sample_parsed):
+    record = json.loads(json.dumps(bench_record(sample_parsed)))
+    assert record["id"] == sample_parsed.article.id
+    for toponym in record["toponyms"]:
+        assert {"start", "end", "name", "lat", "lon", "geonameid"} <= set(toponym)
+        assert -90 <= toponym["lat"] <= 90 and -180 <= toponym["lon"] <= 180
+    palmyra = next(t for t in record["toponyms"] if t["name"] == "Palmyra")
+    assert palmyra["geonameid"] == "163808"  # Tadmur
