@@ -75,3 +75,14 @@ def test_bad_input_is_one_line_and_exit_2(run, args, message):
 def test_parse_needs_files_or_jsonl(run):
     result = run("parse")
     assert result.exit_code == 2 and "give either FILE... or --jsonl" in result.stderr
+
+
+def test_gazetteer_build_keeps_an_existing_index_unless_forced(run, tmp_path):
+    index = tmp_path / "g.sqlite"
+    result = run("gazetteer", "build", "--output", index)
+    assert result.exit_code == 0 and result.stdout.strip() == str(index)
+    built = index.stat().st_mtime_ns
+    assert run("gazetteer", "build", "--output", index).exit_code == 0
+    assert index.stat().st_mtime_ns == built
+    assert run("gazetteer", "build", "--output", index, "--force").exit_code == 0
+    assert index.stat().st_mtime_ns != built
