@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import resource
 import statistics
 import sys
@@ -23,20 +22,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from geopy.distance import great_circle
+
 from geo.gazetteer import LocalGazetteer
 from geo.gazetteer_build import build_index, default_index_path
 
 BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
-EARTH_KM = 6371.0088
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def main() -> int:
@@ -75,7 +66,8 @@ def main() -> int:
             t = time.perf_counter()
             candidates = gaz.lookup(toponym["name"], limit=1000)
             latencies.append(time.perf_counter() - t)
-            if any(km(c.lat, c.lon, toponym["lat"], toponym["lon"]) <= 161 for c in candidates):
+            gold_point = (toponym["lat"], toponym["lon"])
+            if any(great_circle((c.lat, c.lon), gold_point).km <= 161 for c in candidates):
                 covered += 1
             else:
                 missing[toponym["name"]] += 1
