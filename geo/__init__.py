@@ -4,7 +4,9 @@ The pipeline, one module per stage::
 
     article      load text, keep offsets, sentences
     recognize    find place-name spans
-    gazetteer    look names up in the local index (built by gazetteer_build)
+    gazetteer    look names up in the local index (built by gazetteer_build from
+                 gazetteer_sources; user places added by gazetteer_import;
+                 geocoder wraps it as a geopy geocoder)
     resolve      choose the place each mention means
     pipeline     run the stages; benchmark records
     layers       GeoJSON layers with provenance (validated by geojson)
@@ -16,6 +18,8 @@ The pipeline, one module per stage::
 from geo.article import Article, load_article
 from geo.errors import GeoError
 from geo.gazetteer import Candidate, Gazetteer, LocalGazetteer
+from geo.gazetteer_import import ImportReport, import_geonames, import_table
+from geo.geocoder import OfflineGeocoder
 from geo.layers import article_layers
 from geo.pipeline import ParsedArticle, bench_record, parse_article
 
@@ -24,10 +28,14 @@ __all__ = [
     "Candidate",
     "Gazetteer",
     "GeoError",
+    "ImportReport",
     "LocalGazetteer",
+    "OfflineGeocoder",
     "ParsedArticle",
     "article_layers",
     "bench_record",
+    "import_geonames",
+    "import_table",
     "load_article",
     "parse_article",
 ]

@@ -5,7 +5,10 @@ Output contracts (stable; later versions add fields, never rename these):
 * ``geo parse`` writes JSONL in the shared benchmark schema,
   ``{"id", "toponyms": [{"start", "end", "name", "lat", "lon", "geonameid", ...}]}``;
 * ``geo layers`` writes one RFC 7946 FeatureCollection whose features all have
-  ``layer``, ``article``, ``passage``, ``start`` and ``end``.
+  ``layer``, ``article``, ``passage``, ``start`` and ``end``;
+* ``geo gazetteer lookup --json`` writes one JSON object per name, in order:
+  ``{"query": NAME, "candidates": [{"id", "name", "kind", "country", "lat",
+  "lon", "score", "match", ...}]}``.
 
 Errors in the input end the command with a one-line message and exit code 2.
 """
@@ -48,6 +51,8 @@ def main() -> None:
       geo parse --jsonl corpus.jsonl -o toponyms.jsonl
       geo layers article.txt -o layers.geojson
       geo gazetteer build
+      geo gazetteer lookup "Deir Ezzor" Tanf --json
+      geo gazetteer import SY.txt --admin1 admin1CodesASCII.txt
     """
 
 
@@ -119,6 +124,67 @@ def gazetteer_build(output: str | None, force: bool) -> None:
     if force or not path.is_file():
         build_index(path, progress=True)
     click.echo(str(path))
+
+
+@gazetteer.command("lookup")
+@click.argument("names", nargs=-1, required=True, metavar="NAME [NAME ...]")
+@click.option("--country", metavar="CC", help="Only places in this country (ISO alpha-2).")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--fuzzy", is_flag=True, help="Also try names one or two edits away.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per name (JSON lines).")
+def gazetteer_lookup(
+    names: tuple[str, ...], country: str | None, limit: int, fuzzy: bool, as_json: bool
+) -> None:
+    """Look NAMEs up in the gazetteer and print their ranked candidates.
+
+    Every candidate says how its name matched: name, article (without al-),
+    variant (transliteration), adjective ("Iraqi"), directional ("western
+    Anbar") or fuzzy. An unknown name has no candidates; it is not an error.
+    """
+    from geo.gazetteer import LocalGazetteer
+
+    gaz = LocalGazetteer()
+    for name in names:
+        found = gaz.lookup(name, country=country, limit=limit, fuzzy=fuzzy)
+        if as_json:
+            record = {"query": name, "candidates": [c.to_dict() for c in found]}
+            click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        click.echo(f"{name}: {len(found) or 'no'} candidate{'' if len(found) == 1 else 's'}")
+        for c in found:
+            click.echo(
+                f"  {c.score:.2f} {c.match:<11} {c.name} ({c.kind}, {c.country or '-'})"
+                f" {c.lat:.4f}, {c.lon:.4f}  {c.id}"
+            )
+
+
+@gazetteer.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--admin1",
+    "admin1_codes",
+    type=click.Path(dir_okay=False),
+    help="GeoNames admin1CodesASCII.txt, for the names of admin-1 regions in a dump.",
+)
+@click.option("--index", metavar="PATH", help="User index to import into (default: data folder).")
+def gazetteer_import(file: str, admin1_codes: str | None, index: str | None) -> None:
+    """Import places into your own gazetteer index, searched with the built one.
+
+    FILE is a GeoNames dump (allCountries.txt or a country file such as SY.txt,
+    tab-separated, 19 columns), or your own gazetteer as CSV (columns name,
+    lat, lon; optional aliases separated by |, kind, country, admin1,
+    population, precision_km, source, id) or GeoJSON (features with a "name"
+    property). Corrupt dump lines are counted and reported; a malformed CSV or
+    GeoJSON fails with the line or feature named. Either way the existing
+    index is left as it was until the new one is complete.
+    """
+    from geo.gazetteer_import import import_geonames, import_table
+
+    if file.endswith(".txt"):
+        report = import_geonames(file, admin1_codes=admin1_codes, index=index, progress=True)
+    else:
+        report = import_table(file, index=index)
+    click.echo(str(report))
 
 
 def _jsonl_articles(path: str) -> Iterator[Article]:

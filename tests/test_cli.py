@@ -19,7 +19,16 @@ def run():
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["parse"], ["layers"], ["gazetteer"], ["gazetteer", "build"]]
+    "command",
+    [
+        [],
+        ["parse"],
+        ["layers"],
+        ["gazetteer"],
+        ["gazetteer", "build"],
+        ["gazetteer", "lookup"],
+        ["gazetteer", "import"],
+    ],
 )
 def test_every_command_explains_itself(run, command):
     result = run(*command, "--help")
@@ -86,3 +95,38 @@ def test_gazetteer_build_keeps_an_existing_index_unless_forced(run, tmp_path):
     assert index.stat().st_mtime_ns == built
     assert run("gazetteer", "build", "--output", index, "--force").exit_code == 0
     assert index.stat().st_mtime_ns != built
+
+
+def test_gazetteer_lookup_json_lines_in_order(run):
+    result = run("gazetteer", "lookup", "Deir Ezzor", "Qwxzrt", "Tanf", "--json", "--limit", "3")
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["query"] for r in records] == ["Deir Ezzor", "Qwxzrt", "Tanf"]
+    best = records[0]["candidates"][0]
+    assert {"lat", "lon", "name", "id", "kind", "country", "score"} <= best.keys()
+    assert (best["name"], best["country"]) == ("Deir ez-Zor", "SY")
+    assert records[1]["candidates"] == []  # unknown is not an error
+    assert len(records[2]["candidates"]) <= 3
+
+
+def test_gazetteer_lookup_text_and_country(run):
+    result = run("gazetteer", "lookup", "Tehran", "--country", "IR", "--limit", "2")
+    assert result.exit_code == 0
+    assert result.output.startswith("Tehran: ") and "(city, IR)" in result.output
+
+
+def test_gazetteer_import_then_lookup(run, tmp_path):
+    index = tmp_path / "user.sqlite"
+    result = run("gazetteer", "import", DATA / "gazetteer" / "places.csv", "--index", index)
+    assert result.exit_code == 0, result.output
+    assert "imported" in result.output and index.is_file()
+
+
+def test_gazetteer_import_malformed_file_names_the_line(run, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,lat,lon\nGood,33.5,36.3\nBad,north,36.3\n", encoding="utf-8")
+    index = tmp_path / "user.sqlite"
+    result = run("gazetteer", "import", bad, "--index", index)
+    assert result.exit_code == 2
+    assert "bad.csv" in result.output and ":3" in result.output
+    assert not index.exists()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -7,7 +8,10 @@ import pytest
 from geo.errors import GazetteerError
 from geo.gazetteer import LocalGazetteer
 from geo.gazetteer_build import build_index
-from geo.names import name_key, name_keys
+from geo.gazetteer_sources import curated_aliases, supplement_records
+from geo.names import name_key, name_keys, variant_key
+
+DEIR_EZ_ZOR = "geonames:170794"
 
 
 @pytest.mark.parametrize(
@@ -18,6 +22,8 @@ from geo.names import name_key, name_keys
         ("Sab\u02bf Biyar", "sab biyar"),
         ("ḨALAB", "halab"),
         ("  Tell   Abyad ", "tell abyad"),
+        ("U.S.", "us"),
+        ("U. K.", "uk"),
     ],
 )
 def test_name_key(name, key):
@@ -30,6 +36,29 @@ def test_arabic_article_gives_a_second_key():
 
 
 @pytest.mark.parametrize(
+    "spellings",
+    [
+        ["Deir Ezzor", "Deir ez-Zor", "Dayr az Zawr", "Deir el-Zor", "Dair al-Zour"],
+        ["Hassakeh", "Hasakah", "Hasaka", "al-Hasakah", "El Hassakeh"],
+        ["Sukhna", "Sukhnah", "as-Sukhnah", "Soukhneh"],
+        ["Sabaa Biyar", "Sab' Biyar", "Sab\u2019 Biyar", "Saba Biyar"],
+        ["Tanf", "al-Tanf", "At Tanf"],
+        ["Qamishli", "Kamishli", "Qamishly"],
+        ["Yarmouk", "Yarmuk"],
+        ["Sheikh Maqsoud", "Shaykh Maqsud", "Sheikh Maksoud"],
+        ["Tell Abyad", "Tal Abyad"],
+    ],
+)
+def test_transliteration_variants_share_a_skeleton(spellings):
+    assert len({variant_key(s) for s in spellings}) == 1
+
+
+def test_short_or_foreign_script_names_have_no_skeleton():
+    assert variant_key("Iraqi") is None  # two consonants: too many places share it
+    assert variant_key("دير الزور") is None
+
+
+@pytest.mark.parametrize(
     ("name", "country", "kind"),
     [
         ("Syria", "SY", "country"),
@@ -37,11 +66,87 @@ def test_arabic_article_gives_a_second_key():
         ("BEIRUT", "LB", "city"),
         ("Deir ez-Zor", "SY", "city"),
         ("Baghdad", "IQ", "city"),
+        ("Aleppo", "SY", "city"),  # the city, not the governorate of the same name
+        ("Aleppo Governorate", "SY", "admin1"),
+        ("Anbar province", "IQ", "admin1"),
+        ("Texas", "US", "admin1"),
+        ("Harris County", "US", "admin2"),
+        ("United States", "US", "country"),
+        ("U.S.", "US", "country"),
+        ("Hungary", "HU", "country"),  # no outline in countryinfo: its point instead
     ],
 )
 def test_lookup_puts_the_obvious_place_first(gazetteer, name, country, kind):
     best = gazetteer.lookup(name)[0]
     assert (best.country, best.kind) == (country, kind)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["Deir ez-Zor", "Deir Ezzor", "Deir\u00a0Ezzor", "Dayr az Zawr", "Deir el-Zor", "DEIR EZ-ZOR"],
+)
+def test_every_spelling_finds_the_same_town(gazetteer, spelling):
+    best = gazetteer.lookup(spelling, country="SY")[0]
+    assert best.id == DEIR_EZ_ZOR
+    assert best.score >= 0.8
+
+
+def test_match_kinds_are_reported_and_ranked(gazetteer):
+    exact = gazetteer.lookup("Deir ez-Zor")[0]
+    variant = gazetteer.lookup("Deir Ezzor")[0]
+    assert (exact.match, exact.score) == ("name", 1.0)
+    assert variant.match == "variant" and variant.score < exact.score
+    assert gazetteer.lookup("at-Tanf")[0].match == "article"
+
+
+def test_adjectives_resolve_to_their_place_and_are_flagged(gazetteer):
+    iraqi = gazetteer.lookup("Iraqi")[0]
+    assert (iraqi.kind, iraqi.country, iraqi.adjective, iraqi.match) == (
+        "country",
+        "IQ",
+        True,
+        "adjective",
+    )
+    assert not gazetteer.knows("Iraqi")  # adjectives are not place names in running text
+    assert gazetteer.knows("Iraq")
+
+
+def test_abbreviations_match_below_full_names(gazetteer):
+    ky = gazetteer.lookup("Ky.")[0]
+    assert (ky.name, ky.kind) == ("Kentucky", "admin1")
+    assert ky.score < 1.0
+
+
+def test_continents_and_curated_places(gazetteer):
+    assert gazetteer.lookup("Africa")[0].kind == "continent"
+    tanf = gazetteer.lookup("al-Tanf")[0]
+    assert tanf.id.startswith("supplement:") and tanf.country == "SY"
+    assert tanf.source.startswith("https://")
+
+
+def test_lines_and_areas_carry_their_geometry(gazetteer):
+    river = next(c for c in gazetteer.lookup("Euphrates", limit=20) if c.kind == "river")
+    assert river.geometry["type"] in ("LineString", "MultiLineString")
+    syria = gazetteer.lookup("Syria")[0]
+    assert syria.geometry["type"] in ("Polygon", "MultiPolygon")
+    west, south, east, north = syria.bbox
+    assert west < syria.lon < east and south < syria.lat < north
+
+
+def test_directional_names_are_parts_of_an_area(gazetteer):
+    anbar = gazetteer.lookup("Anbar Governorate")[0]
+    western = [c for c in gazetteer.lookup("western Anbar") if c.match == "directional"]
+    assert western and western[0].id == f"{anbar.id}#west"
+    assert anbar.bbox[0] <= western[0].lon < anbar.lon  # west of the centre, inside the box
+    assert western[0].score < 1.0
+
+
+def test_fuzzy_is_opt_in_bounded_and_scored(gazetteer):
+    assert gazetteer.lookup("Damascsu") == []
+    fuzzy = gazetteer.lookup("Damascsu", fuzzy=True)
+    assert fuzzy and all(c.match == "fuzzy" and c.score <= 0.8 for c in fuzzy)
+    assert "Damascus" in [c.name for c in fuzzy]
+    assert gazetteer.lookup("Xqzvwtpl", fuzzy=True) == []
 
 
 def test_lookup_filters_by_country_and_limits(gazetteer):
@@ -52,11 +157,19 @@ def test_lookup_filters_by_country_and_limits(gazetteer):
 def test_unknown_name_has_no_candidates(gazetteer):
     assert gazetteer.lookup("Xqzvwt") == []
     assert gazetteer.lookup("") == []
+    assert gazetteer.lookup("   ") == []
     assert not gazetteer.knows("Xqzvwt")
 
 
 def test_codes_are_not_names(gazetteer):
     assert not any(c.name == "Deir ez-Zor" for c in gazetteer.lookup("DEZ"))
+
+
+def test_nearest_places_are_sorted_by_distance(gazetteer):
+    near = gazetteer.nearest(35.3359, 40.1408, radius_km=20, limit=10)
+    assert DEIR_EZ_ZOR in [c.id for c in near]
+    assert [c.score for c in near] == sorted((c.score for c in near), reverse=True)
+    assert gazetteer.nearest(0.0, -140.0, radius_km=5) == []  # mid-Pacific
 
 
 def test_corrupt_index_is_reported(tmp_path):
@@ -71,10 +184,36 @@ def test_missing_index_without_build_is_reported(tmp_path):
         LocalGazetteer(tmp_path / "none.sqlite", build=False)
 
 
+def test_bad_curated_data_names_the_file_and_row(tmp_path):
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("place,alias,form,source\nUS,USA,nickname,x\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"aliases.csv:2: .*form"):
+        curated_aliases(aliases)
+    (tmp_path / "bad.geojson").write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [38.6, 33.5]},
+                        "properties": {"id": "x", "name": "X"},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(GazetteerError, match=r"bad.geojson: feature 1 lacks kind"):
+        list(supplement_records({}, tmp_path))
+
+
 def test_build_writes_a_complete_index_atomically(tmp_path):
     path = build_index(tmp_path / "g.sqlite")
     assert [p.name for p in tmp_path.iterdir()] == ["g.sqlite"]  # no temporary file left
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT COUNT(*) FROM places WHERE kind = 'country'").fetchone()[0] > 200
-        assert db.execute("SELECT COUNT(*) FROM places").fetchone()[0] > 200_000
+        kinds = dict(db.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind").fetchall())
+    assert kinds["country"] > 240 and kinds["continent"] == 7
+    assert kinds["admin1"] > 3000 and kinds["admin2"] > 3000  # US and UK counties
+    assert kinds["city"] > 200_000
     assert LocalGazetteer(path, build=False).lookup("Homs")[0].country == "SY"

