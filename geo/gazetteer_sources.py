@@ -352,7 +352,8 @@ def is_code(name: str) -> bool:
 
 # -- curated data ----------------------------------------------------------------------
 
-_SUPPLEMENT_FIELDS = ("id", "name", "kind", "country", "precision_km", "source")
+#: Required; "country" may be "" (an ocean, or a region listing its "countries").
+_SUPPLEMENT_FIELDS = ("id", "name", "kind", "precision_km", "source")
 
 
 def supplement_records(
@@ -377,7 +378,7 @@ def supplement_records(
                 id=f"supplement:{props['id']}",
                 name=props["name"],
                 kind=props["kind"],
-                country=props["country"],
+                country=props.get("country") or "",
                 lat=round(point.y, 5),
                 lon=round(point.x, 5),
                 precision_km=float(props["precision_km"]),
