@@ -46,6 +46,7 @@ from shapely.validation import explain_validity
 from geo.errors import GazetteerError, InputFileError
 from geo.gazetteer_build import SCHEMA_VERSION, write_index
 from geo.gazetteer_sources import (
+    SHARED_NAME_SCORE,
     PlaceRecord,
     inner_point,
     is_code,
@@ -66,9 +67,6 @@ __all__ = [
 GEONAMES_COLUMNS = 19
 #: How many corrupt lines of a dump an :class:`ImportReport` names.
 MAX_REPORTED_LINES = 10
-#: Score factor of an admin region's name that is also the name of a town inside it.
-SHARED_NAME_SCORE = 0.9
-
 #: GeoNames feature code -> kind (the kinds of the curated supplement where one fits).
 #: Codes not here take the word of their class (``_KIND_BY_CLASS``).
 _KIND_BY_CODE = {

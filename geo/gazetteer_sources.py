@@ -52,6 +52,7 @@ from geo.names import name_key
 __all__ = [
     "ADMIN2_COUNTRIES",
     "DATA_DIR",
+    "SHARED_NAME_SCORE",
     "PlaceRecord",
     "admin_records",
     "continent_records",
@@ -286,7 +287,9 @@ def admin_records(
         curated = aliases.get(iso, {})
         names += curated.get("name", [])
         scores = {
-            n: 0.9 for n in names if level == 1 and (country, admin1, name_key(n)) in town_keys
+            n: SHARED_NAME_SCORE
+            for n in names
+            if level == 1 and (country, admin1, name_key(n)) in town_keys
         }
         names += curated.get("abbreviation", [])
         scores.update(dict.fromkeys(curated.get("abbreviation", []), ABBREVIATION_SCORE))
@@ -390,6 +393,8 @@ def supplement_records(
             )
 
 
+#: Score of an admin region's name that is also the name of a town inside it ("Aleppo").
+SHARED_NAME_SCORE = 0.9
 _ALIAS_FORMS = ("name", "adjective", "abbreviation")
 #: Score of a match on an abbreviation ("Ky.", "B.C."): a word that often means something else.
 ABBREVIATION_SCORE = 0.8
