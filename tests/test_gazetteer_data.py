@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import defaultdict
 
 import pytest
 from shapely.geometry import shape
@@ -50,6 +51,17 @@ def test_supplement_ids_are_unique_across_files():
         for f in json.loads(path.read_text(encoding="utf-8"))["features"]
     ]
     assert len(ids) == len(set(ids))
+
+
+def test_no_name_belongs_to_two_supplement_features():
+    owners = defaultdict(set)
+    for path in SUPPLEMENTS:
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            props = feature["properties"]
+            for name in [props["name"], *props.get("aliases", [])]:
+                owners[name_key(name)].add(props["id"])
+    shared = {key: sorted(ids) for key, ids in sorted(owners.items()) if len(ids) > 1}
+    assert not shared, f"name keys of more than one supplement feature: {shared}"
 
 
 def test_every_curated_alias_has_a_source():
