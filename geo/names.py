@@ -21,7 +21,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["ARABIC_ARTICLES", "article_stripped", "name_key", "name_keys", "variant_key"]
+__all__ = [
+    "ARABIC_ARTICLES",
+    "article_stripped",
+    "expanded_key",
+    "name_key",
+    "name_keys",
+    "variant_key",
+]
 
 #: Transliterations of the Arabic definite article as a name's first word.
 ARABIC_ARTICLES = frozenset(
@@ -82,6 +89,32 @@ def name_keys(name: str) -> list[str]:
     key = name_key(name)
     stripped = article_stripped(key)
     return [key, stripped] if stripped else [key]
+
+
+#: Abbreviated words of place names, and what they stand for.
+_WORD_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_FINAL_ABBREVIATIONS = {"co": "county"}
+
+
+def expanded_key(key: str) -> str | None:
+    """Return ``key`` with abbreviations spelt out and "of the" as "of"; None when the same.
+
+    Both the index and a query are expanded, so "St. Louis" meets "Saint Louis",
+    "Plymouth Co." meets "Plymouth County" and "Democratic Republic of Congo"
+    meets "Democratic Republic of the Congo".
+
+    Examples
+    --------
+    >>> expanded_key("st louis"), expanded_key("plymouth co"), expanded_key("paris")
+    ('saint louis', 'plymouth county', None)
+    >>> expanded_key("democratic republic of the congo")
+    'democratic republic of congo'
+    """
+    words = [_WORD_ABBREVIATIONS.get(w, w) for w in key.split(" ")]
+    if len(words) > 1:
+        words[-1] = _FINAL_ABBREVIATIONS.get(words[-1], words[-1])
+    expanded = " ".join(words).replace(" of the ", " of ")
+    return expanded if expanded != key else None
 
 
 _VOWELS = frozenset("aeiou")

@@ -9,7 +9,7 @@ from geo.errors import GazetteerError
 from geo.gazetteer import LocalGazetteer
 from geo.gazetteer_build import build_index
 from geo.gazetteer_sources import curated_aliases, supplement_records
-from geo.names import name_key, name_keys, variant_key
+from geo.names import expanded_key, name_key, name_keys, variant_key
 
 DEIR_EZ_ZOR = "geonames:170794"
 
@@ -117,6 +117,36 @@ def test_abbreviations_match_below_full_names(gazetteer):
     assert ky.score < 1.0
 
 
+def test_abbreviated_words_are_spelt_out_on_both_sides():
+    assert expanded_key(name_key("Ft. Worth")) == "fort worth"
+    assert expanded_key(name_key("Mt. Hermon")) == "mount hermon"
+    assert expanded_key("costa rica") is None  # only whole words, and "co" only at the end
+
+
+def test_abbreviations_and_of_the_match_the_full_name(gazetteer):
+    congo = gazetteer.lookup("Democratic Republic of Congo")[0]
+    assert (congo.country, congo.kind, congo.match, congo.score) == ("CD", "country", "name", 1.0)
+    county = gazetteer.lookup("PLYMOUTH CO.")[0]
+    assert (county.name, county.kind, county.country) == ("Plymouth County", "admin2", "US")
+
+
+def test_airports_by_full_and_core_name(gazetteer):
+    full = gazetteer.lookup("London Heathrow Airport")[0]
+    assert (full.kind, full.country, full.score) == ("airport", "GB", 1.0)
+    core = gazetteer.lookup("Gatwick")[0]
+    assert (core.kind, core.country, core.match) == ("airport", "GB", "name")
+    assert core.score < 1.0  # a core name ranks below a town of that name
+    assert gazetteer.lookup("Palmyra", country="SY")[0].kind == "city"
+    assert gazetteer.lookup("Incirlik Air Base")[0].kind == "airbase"
+
+
+def test_admin1_points_are_published_ones_inside_their_extent(gazetteer):
+    ontario = gazetteer.lookup("Ontario", country="CA")[0]
+    assert ontario.kind == "admin1" and "countries-states-cities" in ontario.source
+    west, south, east, north = ontario.bbox
+    assert west <= ontario.lon <= east and south <= ontario.lat <= north
+
+
 def test_continents_and_curated_places(gazetteer):
     assert gazetteer.lookup("Africa")[0].kind == "continent"
     tanf = gazetteer.lookup("al-Tanf")[0]
@@ -216,4 +246,5 @@ def test_build_writes_a_complete_index_atomically(tmp_path):
     assert kinds["country"] > 240 and kinds["continent"] == 7
     assert kinds["admin1"] > 3000 and kinds["admin2"] > 3000  # US and UK counties
     assert kinds["city"] > 200_000
+    assert kinds["airport"] > 20_000 and kinds["airbase"] > 100
     assert LocalGazetteer(path, build=False).lookup("Homs")[0].country == "SY"
