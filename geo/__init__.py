@@ -9,6 +9,7 @@ The pipeline, one module per stage::
                  geocoder wraps it as a geopy geocoder)
     resolve      choose the place each mention means
     pipeline     run the stages; benchmark records
+    batch        parse many articles in worker processes, in order
     layers       GeoJSON layers with provenance (validated by geojson)
     mapview      an offline folium map of the layers
     passages     passages with the mention marked, escaped for display
@@ -16,6 +17,7 @@ The pipeline, one module per stage::
 """
 
 from geo.article import Article, load_article
+from geo.batch import parse_records, resolve_records
 from geo.errors import GeoError
 from geo.gazetteer import Candidate, Gazetteer, LocalGazetteer
 from geo.gazetteer_import import ImportReport, import_geonames, import_table
@@ -38,4 +40,6 @@ __all__ = [
     "import_table",
     "load_article",
     "parse_article",
+    "parse_records",
+    "resolve_records",
 ]

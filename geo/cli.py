@@ -16,12 +16,15 @@ Errors in the input end the command with a one-line message and exit code 2.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import click
-from tqdm import tqdm
 
 from geo.article import Article, load_article
 from geo.errors import ArticleError, GeoError, InputFileError
@@ -48,7 +51,7 @@ def main() -> None:
     \b
     Examples:
       geo parse article.txt -o toponyms.jsonl
-      geo parse --jsonl corpus.jsonl -o toponyms.jsonl
+      geo parse --jsonl corpus.jsonl --processes 4 -o toponyms.jsonl
       geo layers article.txt -o layers.geojson
       geo gazetteer build
       geo gazetteer lookup "Deir Ezzor" Tanf --json
@@ -65,25 +68,45 @@ def main() -> None:
     help='Read articles from JSONL lines {"id", "text", ...} instead of FILEs.',
 )
 @click.option("-o", "--output", metavar="OUT.jsonl", help="Write here instead of standard output.")
-def parse(files: tuple[str, ...], jsonl_in: str | None, output: str | None) -> None:
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help=f"Parse in N worker processes (default: one per CPU, here {os.cpu_count() or 1});"
+    " 1 parses in this process.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar on standard error (default: when there is more than one"
+    " article and standard error is a terminal).",
+)
+def parse(
+    files: tuple[str, ...],
+    jsonl_in: str | None,
+    output: str | None,
+    processes: int | None,
+    progress: bool | None,
+) -> None:
     """Find and place the toponyms of articles; write JSONL, one line per article.
 
     Each FILE is a UTF-8 text article whose id is its file name without
     extension. With --jsonl, each line of IN.jsonl is an article; malformed
     lines are reported on standard error with their line number and skipped.
+
+    Articles are parsed in parallel; lines are written as they are ready, in
+    the order of the input.
     """
-    from geo.gazetteer import LocalGazetteer
-    from geo.pipeline import bench_record, parse_article
+    from geo.batch import parse_records
 
     if bool(files) == bool(jsonl_in):
         raise click.UsageError("give either FILE... or --jsonl IN.jsonl (not both, not neither)")
     articles = list(_jsonl_articles(jsonl_in)) if jsonl_in else [load_article(f) for f in files]
-    gazetteer = LocalGazetteer()
-    lines = [
-        json.dumps(bench_record(parse_article(a, gazetteer)), ensure_ascii=False)
-        for a in tqdm(articles, desc="parse", unit=" articles", disable=None, file=sys.stderr)
-    ]
-    _write(output, "".join(line + "\n" for line in lines))
+    if progress is None:
+        progress = len(articles) > 1 and sys.stderr.isatty()
+    with _output(output) as out:
+        for record in parse_records(articles, processes=processes, progress=progress):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 @main.command()
@@ -101,7 +124,8 @@ def layers(file: str, output: str | None) -> None:
     from geo.pipeline import parse_article
 
     fc = article_layers(parse_article(load_article(file), LocalGazetteer()))
-    _write(output, json.dumps(fc, ensure_ascii=False, indent=1) + "\n")
+    with _output(output) as out:
+        out.write(json.dumps(fc, ensure_ascii=False, indent=1) + "\n")
 
 
 @main.group()
@@ -207,11 +231,28 @@ def _jsonl_articles(path: str) -> Iterator[Article]:
                 click.echo(f"geo: warning: {path} line {number}: {exc}; skipped", err=True)
 
 
-def _write(output: str | None, text: str) -> None:
-    if output is None:
-        sys.stdout.write(text)
+@contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    """Standard output, or the file ``path``: written whole or not at all.
+
+    The lines go to a temporary file beside ``path`` that replaces it only
+    when everything was written; on an error the old file (if any) is kept.
+    """
+    if path is None:
+        yield sys.stdout
         return
+    target = Path(path)
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     except OSError as exc:
-        raise InputFileError(f"{output}: cannot be written ({exc.strerror})") from exc
+        raise InputFileError(f"{path}: cannot be written ({exc.strerror})") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            yield handle
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # the permissions of a file opened the usual way
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -12,6 +12,7 @@ __all__ = [
     "GeoJSONError",
     "InputFileError",
     "MapAssetError",
+    "ParseError",
 ]
 
 
@@ -31,9 +32,21 @@ class GazetteerError(GeoError, RuntimeError):
     """The gazetteer index is missing, corrupt or cannot be built."""
 
 
+class ParseError(GeoError, RuntimeError):
+    """The parser failed on an article; the message names the article and the cause."""
+
+
 class GeoJSONError(GeoError, ValueError):
     """GeoJSON that breaks RFC 7946 or the feature properties ``geo`` promises."""
 
 
 class MapAssetError(GeoError, RuntimeError):
     """A map needs a JavaScript or CSS file that has no local copy (it would need the network)."""
+
+
+class ModelError(GeoError, RuntimeError):
+    """A fitted model file is missing or does not fit the features the code computes."""
+
+
+class NLPError(GeoError, RuntimeError):
+    """The spaCy language model is not installed."""

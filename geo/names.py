@@ -18,8 +18,11 @@ Three kinds of key, from strict to loose:
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 __all__ = [
     "ARABIC_ARTICLES",
@@ -27,6 +30,7 @@ __all__ = [
     "expanded_key",
     "name_key",
     "name_keys",
+    "transliterated_countries",
     "variant_key",
 ]
 
@@ -177,3 +181,23 @@ def variant_key(name: str) -> str | None:
 
 def _vowel_final_h_dropped(word: str) -> str:
     return word[:-1] if len(word) > 2 and word[-1] == "h" and word[-2] in _VOWELS else word
+
+
+_TRANSLITERATED = Path(__file__).resolve().parent.parent / "data" / "language"
+
+
+@lru_cache(maxsize=1)
+def transliterated_countries() -> frozenset[str]:
+    """Countries whose place names reach English transliterated from another script.
+
+    From ``data/language/transliterated_countries.csv`` (Unicode CLDR): there
+    a name spelt many ways ("Deir Ezzor", "Dayr az Zawr") is expected, so a
+    transliteration-variant match is evidence, not noise.
+
+    Examples
+    --------
+    >>> "SY" in transliterated_countries(), "US" in transliterated_countries()
+    (True, False)
+    """
+    with (_TRANSLITERATED / "transliterated_countries.csv").open(encoding="utf-8") as f:
+        return frozenset(row["country"] for row in csv.DictReader(f))

@@ -4,12 +4,12 @@ Examples
 --------
 >>> from geo.article import Article
 >>> from geo.gazetteer import LocalGazetteer
->>> parsed = parse_article(Article(id="a", text="Shelling hit Aleppo. Aleppo is in Syria."),
+>>> parsed = parse_article(Article(id="a", text="Fighting near Aleppo. Aleppo is in Syria."),
 ...                        LocalGazetteer())
 >>> [(m.name, m.place.country) for m in parsed.mentions]
 [('Aleppo', 'SY'), ('Aleppo', 'SY'), ('Syria', 'SY')]
 >>> parsed.passage_span(25)
-(21, 40)
+(22, 41)
 """
 
 from __future__ import annotations
@@ -18,20 +18,25 @@ import bisect
 from dataclasses import dataclass
 
 from geo.article import Article, sentence_spans
-from geo.gazetteer import Gazetteer
-from geo.recognize import find_mentions
+from geo.gazetteer import Candidate, Gazetteer
+from geo.recognize import Mention, find_mentions
 from geo.resolve import ResolvedMention, resolve_mentions
 
-__all__ = ["ParsedArticle", "bench_record", "parse_article"]
+__all__ = ["ParsedArticle", "bench_record", "parse_article", "resolve_spans"]
 
 
 @dataclass(frozen=True)
 class ParsedArticle:
-    """An article with its sentences and resolved place mentions."""
+    """An article with its sentences, its placed mentions and those it could not place.
+
+    ``unplaced`` are spans recognised as place names that no candidate fits
+    (a place the gazetteer lacks), kept for the reader and for corrections.
+    """
 
     article: Article
     sentences: tuple[tuple[int, int], ...]
     mentions: tuple[ResolvedMention, ...]
+    unplaced: tuple[Mention, ...] = ()
 
     def passage_span(self, offset: int) -> tuple[int, int]:
         """The sentence ``(start, end)`` that holds character ``offset``."""
@@ -49,38 +54,117 @@ class ParsedArticle:
 
 def parse_article(article: Article, gazetteer: Gazetteer) -> ParsedArticle:
     """Run recognition and resolution over ``article``."""
-    mentions = resolve_mentions(find_mentions(article, gazetteer), gazetteer)
-    return ParsedArticle(article, tuple(sentence_spans(article.text)), tuple(mentions))
+    return _parsed(article, find_mentions(article, gazetteer), gazetteer)
+
+
+def resolve_spans(
+    article: Article, spans: list[tuple[int, int]], gazetteer: Gazetteer
+) -> ParsedArticle:
+    """Resolve given spans: for evaluating resolution on gold spans.
+
+    The spans are placed among the other places the recogniser finds in the
+    article (the context a reader has too); only the given spans are returned.
+
+    Examples
+    --------
+    >>> from geo.gazetteer import LocalGazetteer
+    >>> a = Article(id="w", text="Paris is on the Seine.")
+    >>> [m.place.country for m in resolve_spans(a, [(0, 5)], LocalGazetteer()).mentions]
+    ['FR']
+    """
+    given = [
+        Mention(s, e, article.text[s:e], candidates=tuple(gazetteer.lookup(article.text[s:e])))
+        for s, e in spans
+    ]
+    others = [
+        m
+        for m in find_mentions(article, gazetteer)
+        if not any(m.start < e and s < m.end for s, e in spans)
+    ]
+    parsed = _parsed(article, sorted([*given, *others], key=lambda m: m.start), gazetteer)
+    wanted = set(spans)
+    return ParsedArticle(
+        article,
+        parsed.sentences,
+        tuple(m for m in parsed.mentions if (m.start, m.end) in wanted),
+        tuple(m for m in parsed.unplaced if (m.start, m.end) in wanted),
+    )
+
+
+def _parsed(article: Article, mentions: list[Mention], gazetteer: Gazetteer) -> ParsedArticle:
+    resolved = resolve_mentions(article, mentions, gazetteer)
+    placed = {(m.start, m.end) for m in resolved}
+    unplaced = tuple(m for m in mentions if (m.start, m.end) not in placed)
+    return ParsedArticle(article, tuple(sentence_spans(article.text)), tuple(resolved), unplaced)
 
 
 def bench_record(parsed: ParsedArticle) -> dict:
     """The article's toponyms in the shared benchmark schema (``geo parse`` output).
 
+    Placed and unplaced toponyms in text order; an unplaced one has null
+    ``lat``/``lon``. Beyond the schema: ``kind``, ``country``, ``literal``
+    (False for adjectives such as "Iraqi"), ``confidence`` (recognition times
+    resolution probability) and ``candidates`` (the alternatives, with their
+    probabilities, for corrections).
+
     Examples
     --------
     >>> from geo.article import Article
     >>> from geo.gazetteer import LocalGazetteer
-    >>> rec = bench_record(parse_article(Article(id="d1", text="Near Homs."), LocalGazetteer()))
+    >>> parsed = parse_article(Article(id="d1", text="Talks in Geneva."), LocalGazetteer())
+    >>> rec = bench_record(parsed)
     >>> rec["id"], rec["toponyms"][0]["name"], rec["toponyms"][0]["geonameid"]
-    ('d1', 'Homs', '169577')
+    ('d1', 'Geneva', '2660646')
     """
+    placed = [
+        {
+            "start": m.start,
+            "end": m.end,
+            "name": m.name,
+            "lat": m.place.lat,
+            "lon": m.place.lon,
+            "geonameid": _geonameid(m.place.id),
+            "place_id": m.place.id,
+            "place_name": m.place.name,
+            "kind": m.place.kind,
+            "country": m.place.country,
+            "literal": m.literal,
+            "confidence": round(m.confidence * m.recognition, 4),
+            "candidates": [
+                _candidate_record(c, p) for c, p in zip(m.candidates, m.probabilities, strict=False)
+            ],
+        }
+        for m in parsed.mentions
+    ]
+    unplaced = [
+        {
+            "start": m.start,
+            "end": m.end,
+            "name": m.name,
+            "lat": None,
+            "lon": None,
+            "geonameid": None,
+            "place_id": None,
+            "literal": m.literal,
+            "confidence": 0.0,
+            "candidates": [_candidate_record(c, None) for c in m.candidates],
+        }
+        for m in parsed.unplaced
+    ]
+    toponyms = sorted(placed + unplaced, key=lambda t: t["start"])
+    return {"id": parsed.article.id, "toponyms": toponyms}
+
+
+def _candidate_record(c: Candidate, probability: float | None) -> dict:
     return {
-        "id": parsed.article.id,
-        "toponyms": [
-            {
-                "start": m.start,
-                "end": m.end,
-                "name": m.name,
-                "lat": m.place.lat,
-                "lon": m.place.lon,
-                "geonameid": _geonameid(m.place.id),
-                "place_id": m.place.id,
-                "place_name": m.place.name,
-                "kind": m.place.kind,
-                "country": m.place.country,
-            }
-            for m in parsed.mentions
-        ],
+        "id": c.id,
+        "name": c.name,
+        "kind": c.kind,
+        "country": c.country,
+        "lat": c.lat,
+        "lon": c.lon,
+        "score": c.score,
+        "probability": probability,
     }
 
 

@@ -1,41 +1,194 @@
 """Stage 2b: find the spans of an article that name places.
 
-A first recogniser: runs of capitalised words (with Arabic articles such as
-"al-" inside or in front) that the gazetteer knows, longest match first.
-Common English words ("While", "Monday") never count on their own.
+Two sources propose spans, and a fitted model decides:
+
+1. **Gazetteer scan.** Every run of capitalised words (with connectors such as
+   "of", "al-" or a hyphen inside: "Gulf of Aqaba", "Deir ez-Zor",
+   "Damascus-Baghdad highway") that the gazetteer knows, at every length, so
+   the model can prefer "Deir Ezzor province" to "Deir Ezzor".
+2. **Named entities.** spaCy's GPE, LOC, FAC and NORP entities, even unknown
+   to the gazetteer (a place can be named without being placeable).
+
+Each proposed span gets features (:func:`span_features`): its entity label,
+whether it lies inside a larger organisation or person name ("University of
+Maryland", "Syria Deeply"), what the gazetteer says (kind, population, how
+the name matched, adjective), the words around it ("the town of X", "near X",
+"X province", "Mr X", "X said"), its shape (all caps dateline, sentence start)
+and how the same string is tagged elsewhere in the article. A logistic model
+(``data/models/recogniser.json``, fitted by ``benchmarks/fit_models.py`` on the
+dev half of the gold corpora only) turns them into a probability; the spans
+above the model's threshold are taken, longest first, without overlaps.
+
+A span followed by another capitalised word is part of a longer name
+("Syria Deeply", "Washington Post") and is not taken, unless that longer name
+is a place the gazetteer knows (then it was proposed whole).
+
+Demonyms and adjectives ("Iraqi", "Kurdish") are kept as mentions of their
+place with ``literal=False``.
 """
 
 from __future__ import annotations
 
 import calendar
+import math
 import re
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from geo.article import Article, matching_text
-from geo.gazetteer import Gazetteer
-from geo.names import ARABIC_ARTICLES
+from geo.article import Article, matching_text, sentence_spans
+from geo.gazetteer import Candidate, Gazetteer
+from geo.model import LinearModel
+from geo.names import ARABIC_ARTICLES, transliterated_countries
+from geo.nlp import analyse
 
-__all__ = ["Mention", "find_mentions"]
+__all__ = ["FEATURES", "Mention", "SpanProposal", "find_mentions", "propose_spans"]
 
-_WORD = re.compile(r"[^\W\d_]+")
-_MAX_WORDS = 5
+_MAX_TOKENS = 8
+_CANDIDATES_KEPT = 10
+#: Lower-case words allowed inside a name ("Gulf of Aqaba", "Trinidad and Tobago").
+_CONNECTORS = frozenset({"of", "the", "and", "de", "del", "du", "la", "le", "bin", "ibn", "abu"})
 _NOT_ALONE = frozenset(STOP_WORDS) | {
     name.lower() for name in [*calendar.day_name, *calendar.month_name] if name
 }
+_PLACE_LABELS = ("GPE", "LOC", "FAC", "NORP")
+_ENTITY_LABELS = (*_PLACE_LABELS, "ORG", "PERSON")
+_LOCATIVE = frozenset(
+    "in at near from to toward towards into across outside inside around via throughout within"
+    " between through outskirts north south east west northeast northwest southeast southwest"
+    " northern southern eastern western central".split()
+)
+_PLACE_NOUNS = frozenset(
+    "town city village province governorate county region district state country capital"
+    " border crossing area neighbourhood neighborhood suburb desert river valley island"
+    " countryside municipality prefecture camp base airport crossroads junction checkpoint"
+    " outpost garrison stronghold enclave pocket hub oasis port harbour harbor plain plains"
+    " hills mountains mountain peninsula coast gulf bay lake island islands".split()
+)
+#: Lower-case words that end names in the gazetteer ("Damascus-Baghdad highway").
+_GENERIC_TAILS = frozenset(
+    "highway road river border crossing province governorate desert valley mountains"
+    " airport airbase base dam lake sea gulf canal".split()
+)
+_PERSON_TITLES = frozenset(
+    "mr mrs ms dr sir president minister gen general col colonel lt sgt capt maj senator sen"
+    " rep gov governor mayor prince king queen sheikh imam judge prof professor pope"
+    " chancellor secretary spokesman spokeswoman commander".split()
+)
+_SPEECH = frozenset("said says told added explained wrote asked stated".split())
+_KIND_GROUPS = {
+    "continent": "country",
+    "country": "country",
+    "admin1": "admin",
+    "admin2": "admin",
+    "city": "city",
+}
+
+#: The features of a proposed span, in the order the model stores them.
+FEATURES = [
+    *(f"ner_{label}" for label in _ENTITY_LABELS),
+    "ner_other",
+    "inside_org",
+    "inside_person",
+    "inside_other_entity",
+    "crosses_entity",
+    "unknown",
+    "adjective",
+    "match_score",
+    "match_loose",
+    "kind_country",
+    "kind_admin",
+    "kind_city",
+    "kind_feature",
+    "log_population",
+    "population_unknown",
+    "log_candidates",
+    "words",
+    "all_caps",
+    "sentence_start",
+    "after_locative",
+    "after_place_noun_of",
+    "after_title",
+    "after_the",
+    "before_place_noun",
+    "before_speech",
+    "before_capital",
+    "after_capital",
+    "inside_longer_proposal",
+    "stop_word",
+    "doc_place_share",
+    "doc_person_share",
+    "dateline",
+    "pooled_appositive_place_noun",
+    "pooled_after_locative",
+    "pooled_before_place_noun",
+    "pooled_after_place_noun_of",
+    "pooled_after_title",
+    "pooled_before_speech",
+    "log_occurrences",
+    "country_named",
+    "loose_in_named_country",
+    "loose_transliterated",
+    "appositive_place_noun",
+    "coordinated",
+]
+#: ", a small town near ...": a name followed by a description of a place.
+_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z-]+\s+){0,3}?([a-z]+)\b")
+_POOLED = (
+    "appositive_place_noun",
+    "after_locative",
+    "before_place_noun",
+    "after_place_noun_of",
+    "after_title",
+    "before_speech",
+)
+_DATELINE = re.compile(r"(?:^|\n)[ \t]*$")
+_DATELINE_END = re.compile(r"^(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\(|[-\u2013\u2014:,])")
 
 
 @dataclass(frozen=True)
 class Mention:
-    """A span of the article text that names a place: ``text[start:end] == name``."""
+    """A span of the article text that names a place: ``text[start:end] == name``.
+
+    ``confidence`` is the recogniser's probability that the span names a place;
+    ``literal`` is False for adjectives and demonyms ("Iraqi"); ``candidates``
+    are the gazetteer's candidates for the name, best match first.
+    """
 
     start: int
     end: int
     name: str
+    confidence: float = 1.0
+    literal: bool = True
+    candidates: tuple[Candidate, ...] = field(default=(), compare=False, repr=False)
 
 
-def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
+@dataclass
+class SpanProposal:
+    """A span proposed by the scan or by the entity tagger, with its features."""
+
+    start: int
+    end: int
+    name: str
+    candidates: tuple[Candidate, ...]
+    features: dict[str, float]
+
+    @property
+    def literal(self) -> bool:
+        """False when the name's best match is an adjective ("Iraqi")."""
+        return not self.candidates or not self.candidates[0].adjective
+
+
+@lru_cache(maxsize=1)
+def _model() -> LinearModel:
+    return LinearModel.load("recogniser")
+
+
+def find_mentions(
+    article: Article, gazetteer: Gazetteer, *, model: LinearModel | None = None
+) -> list[Mention]:
     """Return the place-name spans of ``article``, in text order, not overlapping.
 
     Examples
@@ -45,42 +198,289 @@ def find_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
     >>> [m.name for m in find_mentions(a, LocalGazetteer())]
     ['Damascus', 'Iraq']
     """
+    model = model or _model()
+    scored = sorted(
+        (
+            (probability, p)
+            for p in propose_spans(article, gazetteer)
+            if (probability := model.probability(p.features)) >= model.threshold
+        ),
+        key=lambda pair: (-(pair[1].end - pair[1].start), -pair[0], pair[1].start),
+    )
+    taken: list[Mention] = []
     plain = matching_text(article.text)
-    words = [(m.start(), m.end()) for m in _WORD.finditer(plain)]
-    mentions: list[Mention] = []
-    i = 0
-    while i < len(words):
-        found = _longest_name_at(plain, words, i, gazetteer)
-        if found is None:
-            i += 1
+    for probability, p in scored:  # the longest name wins: "Deir Ezzor province"
+        if _part_of_longer_name(plain, p.end):
             continue
-        n, start, end = found
-        mentions.append(Mention(start, end, article.text[start:end]))
-        i += n
-    return mentions
+        if any(p.start < m.end and m.start < p.end for m in taken):
+            continue
+        taken.append(
+            Mention(p.start, p.end, p.name, round(probability, 4), p.literal, p.candidates)
+        )
+    return sorted(taken, key=lambda m: m.start)
 
 
-def _longest_name_at(
-    plain: str, words: list[tuple[int, int]], i: int, gazetteer: Gazetteer
-) -> tuple[int, int, int] | None:
-    first = plain[words[i][0] : words[i][1]]
-    if not (first[0].isupper() or first.lower() in ARABIC_ARTICLES):
-        return None
-    # how many words may join: separated by one space or hyphen, capitalised or articles
-    n = 1
-    while n < _MAX_WORDS and i + n < len(words):
-        gap = plain[words[i + n - 1][1] : words[i + n][0]]
-        word = plain[words[i + n][0] : words[i + n][1]]
-        if gap not in (" ", "-") or not (word[0].isupper() or word.lower() in ARABIC_ARTICLES):
-            break
-        n += 1
-    for size in range(n, 0, -1):
-        start, end = words[i][0], words[i + size - 1][1]
-        last = plain[words[i + size - 1][0] : end]
-        if not last[0].isupper():
+_NEXT_WORD = re.compile(r" ([A-Z][a-z]+)\b")
+
+
+def _part_of_longer_name(plain: str, end: int) -> bool:
+    """Whether a capitalised word that no name of the gazetteer includes follows at ``end``.
+
+    Then the place's name is the start of another name: "Syria Deeply", "Washington
+    Post", "Kentucky State Police". Names the gazetteer knows ("Aleppo
+    Governorate") were proposed whole and taken first.
+    """
+    following = _NEXT_WORD.match(plain, end)
+    return bool(following) and following.group(1).lower() not in _NOT_ALONE
+
+
+def propose_spans(article: Article, gazetteer: Gazetteer) -> list[SpanProposal]:
+    """Every span the gazetteer scan or the entity tagger proposes, with its features."""
+    text = article.text
+    plain = matching_text(text)
+    doc = analyse(plain)
+    lookups: dict[str, tuple[Candidate, ...]] = {}
+
+    def candidates(name: str) -> tuple[Candidate, ...]:
+        if name not in lookups:
+            lookups[name] = tuple(gazetteer.lookup(name, limit=_CANDIDATES_KEPT))
+        return lookups[name]
+
+    spans: dict[tuple[int, int], str | None] = {}  # (start, end) -> entity label or None
+    for start, end in _scan(doc, plain, gazetteer):
+        spans[(start, end)] = None
+    for ent in doc.ents:
+        if ent.label_ in _PLACE_LABELS:
+            start, end = _trim(plain, ent.start_char, ent.end_char)
+            if end > start:
+                spans[(start, end)] = ent.label_
+    context = _Context(doc, plain)
+    proposals = []
+    for (start, end), _label in sorted(spans.items()):
+        found = candidates(plain[start:end])
+        features = _features(context, start, end, found, spans)
+        proposals.append(SpanProposal(start, end, text[start:end], found, features))
+    _add_article_features(proposals, plain)
+    return proposals
+
+
+def _add_article_features(proposals: list[SpanProposal], plain: str) -> None:
+    """Evidence from the whole article: pooled contexts of a name, its country named.
+
+    A name's contexts are pooled over its occurrences (a place is "near X" in
+    one sentence and the subject of another), and a candidate in a country
+    the article names outright makes a place of a name that could be a person.
+    """
+    by_name: dict[str, list[SpanProposal]] = defaultdict(list)
+    for p in proposals:
+        by_name[p.name.casefold()].append(p)
+    named = {
+        p.candidates[0].country
+        for p in proposals
+        if p.candidates
+        and p.candidates[0].kind == "country"
+        and p.candidates[0].match == "name"
+        and not p.candidates[0].adjective
+    }
+    _add_coordination(proposals, plain)
+    for p in proposals:
+        same = by_name[p.name.casefold()]
+        for feature in _POOLED:
+            value = sum(q.features.get(feature, 0.0) for q in same) / len(same)
+            if value:
+                p.features[f"pooled_{feature}"] = value
+        p.features["log_occurrences"] = math.log10(len(same) + 1) - math.log10(2)
+        if any(c.country in named and c.kind != "country" for c in p.candidates[:3]):
+            p.features["country_named"] = 1.0
+            if p.features.get("match_loose"):
+                p.features["loose_in_named_country"] = 1.0
+        if p.features.get("match_loose") and p.candidates[0].country in transliterated_countries():
+            p.features["loose_transliterated"] = 1.0
+        p.features = {k: v for k, v in p.features.items() if v}
+
+
+_LIST_JOINERS = re.compile(r"^(?:\s*,)?\s*(?:and|or|,)\s+(?:the\s+)?$")
+_PLACE_EVIDENCE = ("ner_GPE", "ner_LOC", "ner_FAC", "after_locative", "after_place_noun_of")
+
+
+def _add_coordination(proposals: list[SpanProposal], plain: str) -> None:
+    """``coordinated``: a name listed with a name that looks like a place ("Homs and Hama").
+
+    Lists join like with like; the evidence is the partner's own entity label
+    or locative context, so it does not feed on itself.
+    """
+    placelike = [p for p in proposals if any(p.features.get(k) for k in _PLACE_EVIDENCE)]
+    for p in proposals:
+        for q in placelike:
+            if q is p:
+                continue
+            gap = (q.end, p.start) if q.end <= p.start else (p.end, q.start)
+            if gap[1] - gap[0] <= 12 and _LIST_JOINERS.match(plain[gap[0] : gap[1]]):
+                p.features["coordinated"] = 1.0
+                break
+
+
+# -- the scan --------------------------------------------------------------------------
+
+
+def _is_name_word(token) -> bool:
+    word = token.text
+    return word[:1].isupper() or (word.lower() in ARABIC_ARTICLES and token.i + 1 < len(token.doc))
+
+
+def _scan(doc, plain: str, gazetteer: Gazetteer):
+    """(start, end) of every run of name words the gazetteer knows (names or adjectives)."""
+    tokens = list(doc)
+    for i, first in enumerate(tokens):
+        if not _is_name_word(first):
             continue
-        if size == 1 and first.lower() in _NOT_ALONE:
+        for j in range(i, min(i + _MAX_TOKENS, len(tokens))):
+            token = tokens[j]
+            if j > i:
+                gap = plain[tokens[j - 1].idx + len(tokens[j - 1]) : token.idx]
+                if gap not in ("", " "):
+                    break
+                joins = token.text in ("-", "'") or token.lower_ in _CONNECTORS
+                if not (_is_name_word(token) or joins or token.lower_ in _GENERIC_TAILS):
+                    break
+            if not (token.text[:1].isupper() or (j > i and token.lower_ in _GENERIC_TAILS)):
+                continue  # a name ends on a capitalised word or a generic one ("highway")
+            start, end = first.idx, token.idx + len(token)
+            name = plain[start:end]
+            if j == i and name.lower() in _NOT_ALONE:
+                continue
+            if gazetteer.knows(name) or _is_adjective(gazetteer, name):
+                yield start, end
+            if j > i and token.lower_ in _GENERIC_TAILS and not token.text[:1].isupper():
+                break  # "highway" ends a name
+
+
+@lru_cache(maxsize=1 << 16)
+def _adjective_lookup(gazetteer: Gazetteer, name: str) -> bool:
+    return any(c.adjective for c in gazetteer.lookup(name, limit=3))
+
+
+def _is_adjective(gazetteer: Gazetteer, name: str) -> bool:
+    # adjectives are single capitalised words ("Iraqi", "Kurdish") or hyphenated pairs
+    return " " not in name and _adjective_lookup(gazetteer, name)
+
+
+def _trim(plain: str, start: int, end: int) -> tuple[int, int]:
+    """An entity span without a leading "the" or a trailing possessive ("the Iraq's")."""
+    text = plain[start:end]
+    lead = re.match(r"(?i)the\s+", text)
+    if lead:
+        start += lead.end()
+    tail = re.search(r"(?:'s|')$", plain[start:end])
+    if tail:
+        end -= len(tail.group())
+    return start, end
+
+
+# -- features --------------------------------------------------------------------------
+
+
+class _Context:
+    """What the features need from the document: tokens by offset, entities, sentences."""
+
+    def __init__(self, doc, plain: str) -> None:
+        self.doc = doc
+        self.plain = plain
+        self.token_at = {t.idx: t.i for t in doc}
+        self.token_ending = {t.idx + len(t): t.i for t in doc}
+        self.entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        self.sentence_starts = {s for s, _ in sentence_spans(plain)}
+        shares: dict[str, Counter] = defaultdict(Counter)
+        for e in doc.ents:
+            shares[e.text][e.label_] += 1
+        self.label_counts = shares
+        self.lowered = Counter(t.text for t in doc if t.text.islower())
+
+    def label_share(self, name: str, labels: tuple[str, ...]) -> float:
+        counts = self.label_counts.get(name)
+        if not counts:
+            return 0.0
+        return sum(counts[label] for label in labels) / sum(counts.values())
+
+
+def _features(
+    ctx: _Context,
+    start: int,
+    end: int,
+    candidates: tuple[Candidate, ...],
+    spans: dict[tuple[int, int], str | None],
+) -> dict[str, float]:
+    f: dict[str, float] = {}
+    name = ctx.plain[start:end]
+    exact = next((label for s, e, label in ctx.entities if (s, e) == (start, end)), None)
+    if exact is None:  # "the Gulf" tagged with its article: still this span
+        exact = next(
+            (label for s, e, label in ctx.entities if _trim(ctx.plain, s, e) == (start, end)),
+            None,
+        )
+    if exact:
+        f[f"ner_{exact}" if exact in _ENTITY_LABELS else "ner_other"] = 1.0
+    for s, e, label in ctx.entities:
+        if (s, e) == (start, end) or _trim(ctx.plain, s, e) == (start, end):
             continue
-        if gazetteer.knows(plain[start:end]):
-            return size, start, end
-    return None
+        if s <= start and end <= e:
+            key = {"ORG": "inside_org", "PERSON": "inside_person"}.get(label, "inside_other_entity")
+            f[key] = 1.0
+        elif s < end and start < e:
+            f["crosses_entity"] = 1.0
+
+    places = [c for c in candidates if not c.adjective]
+    if not candidates:
+        f["unknown"] = 1.0
+    elif not places:
+        f["adjective"] = 1.0
+    if candidates:
+        best = candidates[0]
+        f["match_score"] = best.score
+        f["match_loose"] = float(best.match in ("variant", "fuzzy", "directional"))
+        group = _KIND_GROUPS.get(best.kind, "feature")
+        f[f"kind_{group}"] = 1.0
+        close = [c for c in candidates if c.score >= best.score - 0.05]  # as good a match
+        top_population = max(c.population for c in close)
+        f["log_population"] = math.log10(top_population + 1) / 7
+        f["population_unknown"] = float(top_population == 0 and best.kind == "city")
+        f["log_candidates"] = math.log10(len(candidates) + 1)
+
+    words = name.split()
+    f["words"] = min(len(words), 4) / 4
+    letters = [c for c in name if c.isalpha()]
+    f["all_caps"] = float(len(letters) > 2 and all(c.isupper() for c in letters))
+    f["sentence_start"] = float(start in ctx.sentence_starts)
+    f["dateline"] = float(
+        f["all_caps"] == 1.0
+        and not ctx.plain[ctx.plain.rfind("\n", 0, start) + 1 : start].strip()
+        and bool(_DATELINE_END.match(ctx.plain[end : end + 40]))
+    )
+    f["stop_word"] = float(name.lower() in _NOT_ALONE or name.lower() in ctx.lowered)
+
+    first = ctx.token_at.get(start)
+    last = ctx.token_ending.get(end)
+    tokens = ctx.doc
+    if first is not None and first > 0:
+        prev = tokens[first - 1]
+        f["after_locative"] = float(prev.lower_ in _LOCATIVE)
+        f["after_title"] = float(prev.lower_.rstrip(".") in _PERSON_TITLES)
+        f["after_the"] = float(prev.lower_ == "the")
+        f["after_capital"] = float(
+            prev.text[:1].isupper() and prev.idx not in ctx.sentence_starts and prev.is_alpha
+        )
+        if first > 1 and prev.lower_ == "of":
+            f["after_place_noun_of"] = float(tokens[first - 2].lower_ in _PLACE_NOUNS)
+    if last is not None and last + 1 < len(tokens):
+        nxt = tokens[last + 1]
+        f["before_place_noun"] = float(nxt.lower_ in _PLACE_NOUNS)
+        f["before_speech"] = float(nxt.lower_ in _SPEECH)
+        f["before_capital"] = float(nxt.text[:1].isupper() and nxt.is_alpha)
+    appositive = _APPOSITIVE.match(ctx.plain, end)
+    f["appositive_place_noun"] = float(bool(appositive) and appositive.group(1) in _PLACE_NOUNS)
+    f["inside_longer_proposal"] = float(
+        any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
+    )
+    f["doc_place_share"] = ctx.label_share(name, ("GPE", "LOC", "FAC"))
+    f["doc_person_share"] = ctx.label_share(name, ("PERSON", "ORG"))
+    return {k: v for k, v in f.items() if v}

@@ -1,77 +1,328 @@
 """Stage 3: choose, for each mention, the place it most likely means.
 
-A first resolver. The countries the article names itself are its focus; a
-candidate in a focus country beats one elsewhere, then broader kinds and
-larger populations win. A bare name is not evidence enough for a small town
-outside the focus countries ("Long", "Race" are towns too): such mentions are
-left out until a later stage weighs context. Every mention keeps its ranked candidates, so a user
-(or a later stage) can pick another.
+Every candidate of a mention gets features (:func:`candidate_features`):
+
+* what the gazetteer says: how well the name matched, the kind of place, its
+  population, whether it ranked first;
+* the article's geography: whether the candidate's country is named in the
+  article (outright or by an adjective), what share of the other mentions'
+  best candidates lie in that country, whether its admin-1 region is named,
+  how near it lies to the other mentions' best candidates (spatial coherence);
+* cue words: "X province" or "X county" favour regions, "the town of X"
+  favours towns, "Paris, Texas" favours the Paris in Texas.
+
+A conditional logit (``data/models/resolver.json``, fitted by
+``benchmarks/fit_models.py`` on the dev half of the gold corpora only) turns
+them into a probability per candidate, and per "no place" (the gazetteer
+lacks the place the mention means: a mention is better left unplaced than
+put on the wrong continent). It runs twice: the first pass's
+choices stand for the other mentions in the second (so "Edmonton" near
+"Cairns" is the Edmonton in Queensland once Cairns is placed). The best is the mention's place, its
+probability the resolution confidence, and the candidates stay ranked for the
+app's correction list.
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
+from geopy.distance import great_circle
+
+from geo.article import Article, matching_text
 from geo.gazetteer import Candidate, Gazetteer
+from geo.model import LinearModel
+from geo.names import transliterated_countries
 from geo.recognize import Mention
 
-__all__ = ["ResolvedMention", "focus_countries", "resolve_mentions"]
+__all__ = [
+    "NO_PLACE",
+    "RANKER_FEATURES",
+    "MentionContext",
+    "ResolvedMention",
+    "candidate_features",
+    "choose",
+    "mention_context",
+    "resolve_mentions",
+]
 
-_CANDIDATES_KEPT = 10
-#: Towns outside the focus countries need at least this population to be taken.
-MIN_POPULATION_OUTSIDE_FOCUS = 100_000
+_ADMIN_CUES = frozenset("province governorate region state county district prefecture".split())
+_TOWN_CUES = frozenset("town city village suburb neighbourhood neighborhood".split())
+_QUALIFIER = re.compile(r",\s*([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?)")
+_NEAR_KM = (25, 100, 500)
+#: A mention stays unplaced when "no place" is at least this probable.
+_UNPLACED = 0.5
+
+#: The alternative "none of the candidates": a mention whose place the gazetteer lacks.
+NO_PLACE = {"no_place": 1.0}
+
+#: The features of a candidate, in the order the model stores them.
+RANKER_FEATURES = [
+    "no_place",
+    "match_score",
+    "match_loose",
+    "loose_in_named_country",
+    "loose_transliterated",
+    "adjective",
+    "gazetteer_first",
+    "log_population",
+    "population_unknown",
+    "kind_continent",
+    "kind_country",
+    "kind_admin1",
+    "kind_admin2",
+    "kind_city",
+    "kind_airport",
+    "kind_curated",
+    "country_named",
+    "country_share",
+    "admin1_named",
+    "near_others",
+    "same_admin1_as_other",
+    "within_25_km",
+    "within_100_km",
+    "within_500_km",
+    "qualified",
+    "qualifier_elsewhere",
+    "cue_admin_region",
+    "cue_admin_other",
+    "cue_town_city",
+    "cue_town_other",
+]
 
 
 @dataclass(frozen=True)
 class ResolvedMention:
-    """A mention with the place chosen for it and the candidates it was chosen from."""
+    """A mention with the place chosen for it and the ranked candidates it came from.
+
+    ``confidence`` is the probability of the chosen place given the mention;
+    ``recognition`` the recogniser's probability that the span names a place.
+    """
 
     start: int
     end: int
     name: str
     place: Candidate
     candidates: tuple[Candidate, ...]
+    confidence: float = 1.0
+    recognition: float = 1.0
+    literal: bool = True
+    probabilities: tuple[float, ...] = ()
 
 
-def focus_countries(candidate_lists: list[list[Candidate]]) -> set[str]:
-    """Countries named outright: mentions whose best candidate is a country.
+@dataclass
+class MentionContext:
+    """What the article says about its geography, as the features need it."""
 
-    Examples
-    --------
-    >>> syria = Candidate("geonames:163843", "Syria", "country", "SY", "", 35, 38, 0, "", 1.0)
-    >>> focus_countries([[syria], []])
-    {'SY'}
+    plain: str
+    named_countries: Counter
+    adjective_countries: Counter
+    named_admin1: set[tuple[str, str]]
+    anchors: list[tuple[int, Candidate]]  # (mention start, its best candidate)
+    top_countries: list[tuple[int, str]]
+    gazetteer: Gazetteer | None = None  # looks up "Texas" in "Paris, Texas"
+
+
+@lru_cache(maxsize=1)
+def _model() -> LinearModel:
+    return LinearModel.load("resolver")
+
+
+def mention_context(
+    article: Article,
+    mentions,
+    gazetteer: Gazetteer | None = None,
+    chosen: list[Candidate | None] | None = None,
+) -> MentionContext:
+    """The article-level evidence for :func:`candidate_features`.
+
+    ``mentions`` are anything with ``start``, ``name`` and ``candidates`` (a
+    :class:`~geo.recognize.Mention` or a proposal). ``chosen`` holds the place
+    chosen for each mention by an earlier pass; without it, each mention's
+    best-matching candidate stands for it.
     """
-    return {c[0].country for c in candidate_lists if c and c[0].kind == "country"}
+    named, adjectives, admin1 = Counter(), Counter(), set()
+    anchors, tops = [], []
+    for number, m in enumerate(mentions):
+        if not m.candidates:
+            continue
+        best = chosen[number] if chosen is not None else m.candidates[0]
+        if best is None:  # the earlier pass placed it nowhere
+            continue
+        anchors.append((m.start, best))
+        tops.append((m.start, best.country))
+        if best.kind in ("country", "admin1") and best.score >= 0.9:
+            (adjectives if best.adjective else named)[best.country] += 1
+        if best.kind == "admin1" and not best.adjective:
+            admin1.add((best.country, best.admin1))
+    return MentionContext(
+        matching_text(article.text), named, adjectives, admin1, anchors, tops, gazetteer
+    )
 
 
-def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> list[ResolvedMention]:
-    """Resolve every mention the gazetteer has candidates for, in mention order.
+def candidate_features(mention, context: MentionContext) -> list[dict[str, float]]:
+    """One feature dict per candidate of ``mention``, in candidate order."""
+    plain = context.plain
+    before = plain[max(0, mention.start - 20) : mention.start].lower().split()
+    after_text = plain[mention.end : mention.end + 40]
+    after = after_text.lower().split()
+    next_word = after[0].strip(".,;:") if after else ""
+    admin_cue = next_word in _ADMIN_CUES
+    town_cue = next_word in _TOWN_CUES or (
+        len(before) >= 2 and before[-1] == "of" and before[-2] in _TOWN_CUES
+    )
+    qualifier = _QUALIFIER.match(after_text)
+    qualifier_places = (
+        _qualifier_places(context.gazetteer, qualifier.group(1))
+        if qualifier and context.gazetteer
+        else ()
+    )
+    others = [(s, c) for s, c in context.anchors if s != mention.start]
+    other_countries = [cc for s, cc in context.top_countries if s != mention.start]
+    rows = []
+    for rank, c in enumerate(mention.candidates):
+        kind = c.kind if c.kind in ("continent", "country", "admin1", "admin2", "city") else None
+        if kind is None:
+            kind = "airport" if c.kind in ("airport", "airbase") else "curated"
+        f = {
+            "match_score": c.score,
+            "match_loose": float(c.match in ("variant", "fuzzy", "directional")),
+            "adjective": float(c.adjective),
+            "gazetteer_first": float(rank == 0),
+            "log_population": math.log10(c.population + 1) / 7,
+            "population_unknown": float(c.population == 0 and c.kind == "city"),
+            f"kind_{kind}": 1.0,
+            "country_named": _saturate(
+                context.named_countries[c.country]
+                - (c.kind == "country")
+                + 0.5 * context.adjective_countries[c.country]
+            ),
+            "country_share": (
+                sum(cc == c.country for cc in other_countries) / len(other_countries)
+                if other_countries and c.country
+                else 0.0
+            ),
+            "admin1_named": float(
+                (c.country, c.admin1) in context.named_admin1 and c.kind != "admin1"
+            ),
+            "near_others": _nearness(c, others),
+            "same_admin1_as_other": float(
+                bool(c.admin1)
+                and any(
+                    (o.country, o.admin1) == (c.country, c.admin1) and o.id != c.id
+                    for _, o in others
+                )
+            ),
+        }
+        if others:
+            km = min(great_circle((c.lat, c.lon), (o.lat, o.lon)).km for _, o in others)
+            for radius in _NEAR_KM:
+                if km <= radius:
+                    f[f"within_{radius}_km"] = 1.0
+        if f["match_loose"] and (
+            context.named_countries[c.country] or context.adjective_countries[c.country]
+        ):
+            f["loose_in_named_country"] = 1.0
+        if f["match_loose"] and c.country in transliterated_countries():
+            f["loose_transliterated"] = 1.0
+        if qualifier_places:
+            inside = any(
+                c.country == q.country and (q.kind == "country" or c.admin1 == q.admin1)
+                for q in qualifier_places
+            )
+            f["qualified" if inside else "qualifier_elsewhere"] = 1.0
+        if admin_cue:
+            f["cue_admin_region" if kind in ("admin1", "admin2") else "cue_admin_other"] = 1.0
+        if town_cue:
+            f["cue_town_city" if kind == "city" else "cue_town_other"] = 1.0
+        rows.append({k: v for k, v in f.items() if v})
+    return rows
+
+
+def _saturate(count: float) -> float:
+    """0 for none, rising towards 1 with more mentions."""
+    return 1.0 - 1.0 / (1.0 + max(count, 0.0))
+
+
+def _qualifier_places(gazetteer: Gazetteer, qualifier: str) -> tuple[Candidate, ...]:
+    """The region or country named after a comma ("Paris, Texas"), if that is what it is."""
+    found = gazetteer.lookup(qualifier, limit=3)
+    return tuple(c for c in found if c.kind in ("country", "admin1") and not c.adjective)
+
+
+def _nearness(c: Candidate, others: list[tuple[int, Candidate]]) -> float:
+    """1 at the nearest other mention's place, falling with log distance to 0 at 10,000 km."""
+    if not others:
+        return 0.0
+    km = min(great_circle((c.lat, c.lon), (o.lat, o.lon)).km for _, o in others)
+    return max(0.0, 1.0 - math.log10(1.0 + km) / 4.0)
+
+
+def resolve_mentions(
+    article: Article,
+    mentions: list[Mention],
+    gazetteer: Gazetteer | None = None,
+    *,
+    model: LinearModel | None = None,
+) -> list[ResolvedMention]:
+    """Resolve every mention that has candidates, in mention order.
+
+    ``gazetteer`` looks up the name after a comma ("Paris, Texas"). Mentions
+    without candidates (the entity tagger found a name the gazetteer does not
+    know), or whose most probable reading is "no place", are left out.
 
     Examples
     --------
     >>> from geo.gazetteer import LocalGazetteer
-    >>> ms = [Mention(0, 5, "Syria"), Mention(10, 17, "Palmyra")]
-    >>> [r.place.country for r in resolve_mentions(ms, LocalGazetteer())]
+    >>> gaz = LocalGazetteer()
+    >>> text = "Syria: fighting in Palmyra."
+    >>> ms = [Mention(0, 5, "Syria", candidates=tuple(gaz.lookup("Syria"))),
+    ...       Mention(19, 26, "Palmyra", candidates=tuple(gaz.lookup("Palmyra")))]
+    >>> [r.place.country for r in resolve_mentions(Article(id="a", text=text), ms, gaz)]
     ['SY', 'SY']
     """
-    lists = [gazetteer.lookup(m.name, limit=_CANDIDATES_KEPT) for m in mentions]
-    focus = focus_countries(lists)
-
-    def rank(c: Candidate) -> tuple:
-        return (c.score, c.country in focus, c.kind == "country", c.population)
-
+    model = model or _model()
+    placed = [m for m in mentions if m.candidates]
+    first = choose(placed, mention_context(article, placed, gazetteer), model)
+    context = mention_context(article, placed, gazetteer, [c for c, _ in first])
     resolved = []
-    for mention, candidates in zip(mentions, lists, strict=True):
-        if not candidates:
-            continue
-        ranked = tuple(sorted(candidates, key=rank, reverse=True))
-        best = ranked[0]
-        if (
-            best.kind != "country"
-            and best.country not in focus
-            and best.population < MIN_POPULATION_OUTSIDE_FOCUS
-        ):
-            continue
-        resolved.append(ResolvedMention(mention.start, mention.end, mention.name, best, ranked))
+    for m in placed:
+        probabilities = model.softmax([*candidate_features(m, context), NO_PLACE])
+        if probabilities[-1] >= _UNPLACED:
+            continue  # more likely no candidate than any: better no point than a wrong one
+        order = sorted(range(len(m.candidates)), key=lambda i: -probabilities[i])
+        ranked = tuple(m.candidates[i] for i in order)
+        resolved.append(
+            ResolvedMention(
+                m.start,
+                m.end,
+                m.name,
+                ranked[0],
+                ranked,
+                round(probabilities[order[0]], 4),
+                m.confidence,
+                m.literal,
+                tuple(round(probabilities[i], 4) for i in order),
+            )
+        )
     return resolved
+
+
+def choose(
+    mentions, context: MentionContext, model: LinearModel
+) -> list[tuple[Candidate | None, float]]:
+    """The most probable candidate of each mention under ``model`` (None: no place).
+
+    The first of the resolver's two passes: its choices become the anchors
+    (countries named, places nearby) of the second.
+    """
+    out = []
+    for m in mentions:
+        probabilities = model.softmax([*candidate_features(m, context), NO_PLACE])
+        best = max(range(len(probabilities)), key=probabilities.__getitem__)
+        place = m.candidates[best] if best < len(m.candidates) else None
+        out.append((place, probabilities[best]))
+    return out

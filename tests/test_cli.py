@@ -43,7 +43,7 @@ def test_parse_files_writes_one_scorable_line_each(run, tmp_path):
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == [SAMPLE.stem, "aleppo-note"]
     aleppo = records[1]["toponyms"]
-    assert [t["name"] for t in aleppo][:2] == ["ALEPPO", "Aleppo"]
+    assert [t["name"] for t in aleppo][:2] == ["ALEPPO", "Idlib"]
     assert all({"start", "end", "name", "lat", "lon", "geonameid"} <= set(t) for t in aleppo)
 
 
@@ -55,6 +55,31 @@ def test_parse_jsonl_reports_bad_lines_and_keeps_the_rest(run):
     assert [t["name"] for t in records[0]["toponyms"]] == ["Homs", "Hama"]
     assert "corpus.jsonl line 2: Expecting property name" in result.stderr
     assert 'corpus.jsonl line 5: expected an object with a "text" string; skipped' in result.stderr
+
+
+def test_parse_jsonl_in_worker_processes_keeps_the_input_order(run, tmp_path):
+    texts = ["Fighting in Aleppo.", "Talks in Geneva.", "Clashes in Homs.", "Aid reached Mosul."]
+    ids = ["z", "b", "y", "a"]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in zip(ids, texts, strict=True)),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    result = run("parse", "--jsonl", corpus, "--processes", 2, "-o", out)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ids
+    assert [r["toponyms"][0]["name"] for r in records] == ["Aleppo", "Geneva", "Homs", "Mosul"]
+    assert result.stderr == ""  # not a terminal: no progress bar unless asked
+
+
+@pytest.mark.parametrize(("flag", "shown"), [("--progress", True), ("--no-progress", False)])
+def test_parse_progress_bar_on_request(run, flag, shown):
+    result = run("parse", "--jsonl", DATA / "corpus.jsonl", "--processes", 1, flag)
+    assert result.exit_code == 0
+    assert ("2/2" in result.stderr) is shown
+    assert len(result.stdout.splitlines()) == 2
 
 
 def test_layers_writes_valid_geojson(run, tmp_path):

@@ -18,8 +18,10 @@ def test_sample_places_resolve_in_the_region(sample_parsed):
     assert by_name["Palmyra"].country == "SY"
     assert by_name["Damascus"].country == "SY"
     assert by_name["Baghdad"].country == "IQ"
-    assert by_name["BEIRUT"].country == "LB"
+    assert by_name["Tehran"].country == "IR"
+    assert by_name["Deir\u00a0Ezzor"].country == "SY"  # a spelling variant, NBSP inside
     assert by_name["Iraq"].kind == "country"
+    assert "Syria Deeply" not in by_name  # the publication, not a place
 
 
 def test_common_words_are_not_places(gazetteer):
@@ -33,7 +35,11 @@ def test_bench_record_follows_the_shared_schema(sample_parsed):
     record = json.loads(json.dumps(bench_record(sample_parsed)))
     assert record["id"] == sample_parsed.article.id
     for toponym in record["toponyms"]:
-        assert {"start", "end", "name", "lat", "lon", "geonameid"} <= set(toponym)
-        assert -90 <= toponym["lat"] <= 90 and -180 <= toponym["lon"] <= 180
+        assert {"start", "end", "name", "lat", "lon", "geonameid", "literal"} <= set(toponym)
+        if toponym["lat"] is None:  # recognised, but no candidate is likely enough to place it
+            assert toponym["lon"] is None and toponym["place_id"] is None
+        else:
+            assert -90 <= toponym["lat"] <= 90 and -180 <= toponym["lon"] <= 180
+            assert 0 < toponym["confidence"] <= 1 and toponym["candidates"]
     palmyra = next(t for t in record["toponyms"] if t["name"] == "Palmyra")
     assert palmyra["geonameid"] == "163808"  # Tadmur

@@ -1,0 +1,168 @@
+"""Fit the recogniser and the resolver on the dev ("fit") half of the gold corpora.
+
+Usage:
+    .venv/bin/python benchmarks/fit_models.py [--l2 1.0]
+
+Writes ``data/models/recogniser.json`` (logistic: does a proposed span name a
+place?) and ``data/models/resolver.json`` (conditional logit: which candidate
+does a mention mean?), each with the corpora, split, counts and date it was
+fitted on. Only documents that
+:func:`corpora.split_of` puts in the "fit" half are read; the "held" half is
+what ``benchmarks/geoparse.py`` reports on.
+
+Labels:
+* a proposed span is a place when a gold toponym has exactly its offsets;
+* a candidate is right when it lies within 161 km of the gold point (the
+  nearest such candidate when several do); mentions with no right candidate
+  teach nothing and are skipped.
+
+Prints the counts and the fitted weights; the decision threshold of the
+recogniser is the one that maximises F1 on the fit half.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+import numpy as np
+from geopy.distance import great_circle
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpora import CORPORA, documents  # noqa: E402
+
+from geo.article import Article  # noqa: E402
+from geo.gazetteer import LocalGazetteer  # noqa: E402
+from geo.model import LinearModel  # noqa: E402
+from geo.recognize import FEATURES, propose_spans  # noqa: E402
+from geo.resolve import (  # noqa: E402
+    NO_PLACE,
+    RANKER_FEATURES,
+    candidate_features,
+    choose,
+    mention_context,
+)
+
+KM = 161
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--l2", type=float, default=1.0, help="L2 penalty of both models")
+    args = ap.parse_args()
+    gaz = LocalGazetteer()
+    rows, labels, groups, chosen = [], [], [], []
+    docs = 0
+    for corpus, path in CORPORA.items():
+        for doc in documents(path, "fit"):
+            docs += 1
+            article = Article(id=str(doc["id"]), text=doc["text"])
+            gold = {(t["start"], t["end"]): t for t in doc["toponyms"]}
+            proposals = propose_spans(article, gaz)
+            for p in proposals:
+                rows.append([p.features.get(name, 0.0) for name in FEATURES])
+                labels.append(float((p.start, p.end) in gold))
+            placed = [p for p in proposals if (p.start, p.end) in gold and p.candidates]
+            _ranker_examples(article, placed, placed, gold, gaz, groups, chosen)
+        print(f"{corpus}: read", file=sys.stderr)
+    X, y = np.array(rows), np.array(labels)
+    recogniser = LinearModel.fit_logistic(FEATURES, X, y, l2=args.l2)
+    recogniser.threshold = _best_threshold(recogniser, X, y)
+    about = {
+        "fitted_on": f"{', '.join(CORPORA)}: the 'fit' half ({docs} documents)",
+        "date": dt.date.today().isoformat(),
+        "script": "benchmarks/fit_models.py",
+        "l2": args.l2,
+    }
+    recogniser.about = {**about, "examples": len(y), "positives": int(y.sum())}
+    print(
+        f"recogniser: {len(y)} proposals, {int(y.sum())} places; threshold {recogniser.threshold}"
+    )
+    _print_weights(recogniser)
+    recogniser.save("recogniser")
+
+    first = LinearModel.fit_ranker(RANKER_FEATURES, [g for g, _ in groups], chosen, l2=args.l2)
+    second = [
+        np.array([[f.get(n, 0.0) for n in RANKER_FEATURES] for f in again(first)])
+        for _, again in groups
+    ]
+    ranker = LinearModel.fit_ranker(RANKER_FEATURES, second, chosen, l2=args.l2)
+    ranker.about = {**about, "mentions": len(groups)}
+    unplaceable = sum(
+        right == len(rows) - 1 for (rows, _), right in zip(groups, chosen, strict=True)
+    )
+    print(f"\nresolver: {len(groups)} mentions, {unplaceable} with no right candidate")
+    _print_weights(ranker)
+    ranker.save("resolver")
+    return 0
+
+
+def _ranker_examples(article, mentions, taught, gold, gaz, groups, chosen) -> None:
+    """Append (first-pass rows, second-pass rows given a model) and the index of the right row.
+
+    The right row is the candidate nearest the gold point when within 161 km
+    or when its area holds the gold point (a country's point is a convention;
+    its outline is not), else the "no place" row.
+    """
+    context = mention_context(article, mentions, gaz)
+    seconds: dict[int, list] = {}
+
+    def second_pass(number, model):
+        if id(model) not in seconds:  # once per document and model
+            picks = [c for c, _ in choose(mentions, context, model)]
+            again = mention_context(article, mentions, gaz, picks)
+            seconds.clear()
+            seconds[id(model)] = [[*candidate_features(m, again), NO_PLACE] for m in mentions]
+        return seconds[id(model)][number]
+
+    for number, p in enumerate(mentions):
+        if p not in taught:
+            continue
+        g = gold[(p.start, p.end)]
+        if g.get("lat") is None:
+            continue
+        point = (g["lat"], g["lon"])
+        distances = [great_circle((c.lat, c.lon), point).km for c in p.candidates]
+        right = min(range(len(distances)), key=distances.__getitem__)
+        if distances[right] > KM:
+            holding = [i for i, c in enumerate(p.candidates) if _holds(c, point)]
+            right = holding[0] if holding else len(p.candidates)
+        feats = [*candidate_features(p, context), NO_PLACE]
+        rows = np.array([[f.get(n, 0.0) for n in RANKER_FEATURES] for f in feats])
+        groups.append((rows, lambda model, n=number: second_pass(n, model)))
+        chosen.append(right)
+
+
+def _holds(c, point: tuple[float, float]) -> bool:
+    """Whether an area candidate (country, region) holds the point within its extent."""
+    if c.bbox is None or c.kind in ("city", "airport", "airbase"):
+        return False
+    west, south, east, north = c.bbox
+    return west <= point[1] <= east and south <= point[0] <= north
+
+
+def _best_threshold(model: LinearModel, X: np.ndarray, y: np.ndarray) -> float:
+    scores = 1 / (1 + np.exp(-(X @ np.array(model.weights) + model.bias)))
+    best, best_f1 = 0.5, -1.0
+    for t in np.arange(0.2, 0.81, 0.025):
+        taken = scores >= t
+        tp = float((taken & (y == 1)).sum())
+        f1 = 2 * tp / (taken.sum() + y.sum()) if taken.sum() + y.sum() else 0.0
+        if f1 > best_f1:
+            best, best_f1 = round(float(t), 3), f1
+    return best
+
+
+def _print_weights(model: LinearModel) -> None:
+    print(f"  bias {model.bias:+.3f}")
+    for name, w in sorted(
+        zip(model.features, model.weights, strict=True), key=lambda p: -abs(p[1])
+    ):
+        print(f"  {name:28} {w:+.3f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Small linear models: a logistic classifier and a conditional-logit ranker.
+
+The recogniser decides whether a span names a place with a logistic model;
+the resolver ranks a mention's candidate places with a conditional logit (a
+softmax over the mention's candidates). Both are linear in named features,
+fitted with L2-regularised Newton steps (numpy), and stored as JSON in
+``data/models/`` with what they were fitted on, so a reader can see every
+weight. Fitting lives in ``benchmarks/fit_models.py``; only the dev half of
+the gold corpora is used (see ``benchmarks/corpora.py``).
+
+Examples
+--------
+>>> import numpy as np
+>>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0, 0, 1, 1])
+>>> m = LinearModel.fit_logistic(["x"], X, y, l2=0.1)
+>>> m.probability({"x": 3.0}) > 0.5 > m.probability({"x": 0.0})
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from geo.errors import ModelError
+
+__all__ = ["MODEL_DIR", "LinearModel"]
+
+#: Fitted models shipped with the project.
+MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
+
+
+@dataclass
+class LinearModel:
+    """Weights over named features, a bias, a decision threshold and provenance."""
+
+    features: list[str]
+    weights: list[float]
+    bias: float = 0.0
+    threshold: float = 0.5
+    about: dict = field(default_factory=dict)
+
+    def score(self, values: Mapping[str, float]) -> float:
+        """The linear score: bias plus the weighted sum of the known features."""
+        return self.bias + sum(
+            w * values.get(name, 0.0) for name, w in zip(self.features, self.weights, strict=True)
+        )
+
+    def probability(self, values: Mapping[str, float]) -> float:
+        """The logistic of :meth:`score`."""
+        s = self.score(values)
+        return 1.0 / (1.0 + math.exp(-s)) if s > -500 else 0.0
+
+    def softmax(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
+        """Probabilities over alternatives (one mention's candidates) under the ranker."""
+        scores = [self.score(r) for r in rows]
+        top = max(scores, default=0.0)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+    # -- storage -----------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, name: str, folder: Path | None = None) -> LinearModel:
+        """Load ``data/models/<name>.json``."""
+        path = (folder or MODEL_DIR) / f"{name}.json"
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            model = cls(
+                features=list(raw["features"]),
+                weights=[float(w) for w in raw["weights"]],
+                bias=float(raw.get("bias", 0.0)),
+                threshold=float(raw.get("threshold", 0.5)),
+                about=dict(raw.get("about", {})),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"{path}: not a usable model file ({exc})") from exc
+        if len(model.features) != len(model.weights):
+            raise ModelError(
+                f"{path}: {len(model.features)} features but {len(model.weights)} weights"
+            )
+        return model
+
+    def save(self, name: str, folder: Path | None = None) -> Path:
+        """Write ``data/models/<name>.json``, weights rounded to 6 decimals."""
+        path = (folder or MODEL_DIR) / f"{name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = {
+            "about": self.about,
+            "bias": round(self.bias, 6),
+            "threshold": round(self.threshold, 4),
+            "features": self.features,
+            "weights": [round(w, 6) for w in self.weights],
+        }
+        path.write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return path
+
+    # -- fitting -----------------------------------------------------------------------
+
+    @classmethod
+    def fit_logistic(
+        cls, features: list[str], X: np.ndarray, y: np.ndarray, *, l2: float = 1.0
+    ) -> LinearModel:
+        """Fit a logistic classifier by Newton's method (bias unpenalised)."""
+        A = np.hstack([np.ones((X.shape[0], 1)), X])
+        w = np.zeros(A.shape[1])
+        penalty = np.full(A.shape[1], l2)
+        penalty[0] = 0.0
+        for _ in range(50):
+            p = 1.0 / (1.0 + np.exp(-(A @ w)))
+            grad = A.T @ (p - y) + penalty * w
+            hess = (A * (p * (1 - p))[:, None]).T @ A + np.diag(penalty + 1e-9)
+            step = np.linalg.solve(hess, grad)
+            w -= step
+            if np.abs(step).max() < 1e-8:
+                break
+        return cls(features=list(features), weights=w[1:].tolist(), bias=float(w[0]))
+
+    @classmethod
+    def fit_ranker(
+        cls, features: list[str], groups: list[np.ndarray], chosen: list[int], *, l2: float = 1.0
+    ) -> LinearModel:
+        """Fit a conditional logit: in each group (rows = alternatives) ``chosen`` is right.
+
+        Examples
+        --------
+        >>> g = [np.array([[1.0], [0.0]]), np.array([[0.0], [2.0]])]
+        >>> m = LinearModel.fit_ranker(["x"], g, [0, 1], l2=0.01)
+        >>> m.weights[0] > 0
+        True
+        """
+        w = np.zeros(len(features))
+        for _ in range(50):
+            grad = l2 * w
+            hess = np.diag(np.full(len(features), l2 + 1e-9))
+            for rows, right in zip(groups, chosen, strict=True):
+                s = rows @ w
+                p = np.exp(s - s.max())
+                p /= p.sum()
+                mean = p @ rows
+                grad += mean - rows[right]
+                centred = rows - mean
+                hess += (centred * p[:, None]).T @ centred
+            step = np.linalg.solve(hess, grad)
+            w -= step
+            if np.abs(step).max() < 1e-8:
+                break
+        return cls(features=list(features), weights=w.tolist())

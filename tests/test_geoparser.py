@@ -1,0 +1,81 @@
+"""The recogniser and the resolver on short texts written for these tests."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geo import Article, parse_article
+from geo.errors import ModelError
+from geo.model import LinearModel
+from geo.pipeline import bench_record
+
+
+def _places(gazetteer, text: str) -> list[tuple[str, str]]:
+    parsed = parse_article(Article(id="t", text=text), gazetteer)
+    return [(m.name, m.place.country) for m in parsed.mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rebels advanced south from Idlib toward Hama.", [("Idlib", "SY"), ("Hama", "SY")]),
+        ("Clashes in Homs and Hama.", [("Homs", "SY"), ("Hama", "SY")]),  # a list of places
+        ("The fair is in Paris, Texas, this year.", [("Paris", "US"), ("Texas", "US")]),
+        ("Talks opened in Geneva on Monday.", [("Geneva", "CH")]),
+    ],
+)
+def test_places_are_found_and_placed(gazetteer, text, expected):
+    assert _places(gazetteer, text) == expected
+
+
+def test_organisations_named_after_places_are_not_places(gazetteer):
+    text = "He teaches at the University of Maryland and writes for Syria Deeply."
+    assert _places(gazetteer, text) == []
+    assert _places(gazetteer, "Analysts at The Washington Institute disagree.") == []
+
+
+def test_possessive_is_left_out_of_the_span(gazetteer):
+    parsed = parse_article(Article(id="t", text="Iraq's army moved west."), gazetteer)
+    assert [(m.start, m.end, m.name) for m in parsed.mentions] == [(0, 4, "Iraq")]
+
+
+def test_demonyms_are_kept_as_non_literal(gazetteer):
+    record = bench_record(
+        parse_article(Article(id="t", text="Iraqi forces reached the Syrian border."), gazetteer)
+    )
+    assert record["toponyms"], "a demonym should be kept"
+    assert all(not t["literal"] for t in record["toponyms"])
+
+
+def test_output_carries_confidence_and_ranked_candidates(gazetteer):
+    record = bench_record(parse_article(Article(id="t", text="Fighting in Tripoli."), gazetteer))
+    (tripoli,) = record["toponyms"]
+    probabilities = [c["probability"] for c in tripoli["candidates"]]
+    assert len(probabilities) > 1 and probabilities == sorted(probabilities, reverse=True)
+    assert 0 < tripoli["confidence"] <= probabilities[0] <= 1
+    assert (tripoli["lat"], tripoli["lon"]) == (
+        tripoli["candidates"][0]["lat"],
+        tripoli["candidates"][0]["lon"],
+    )
+
+
+def test_models_round_trip_and_bad_files_are_reported(tmp_path):
+    model = LinearModel(["a", "b"], [1.5, -2.0], bias=0.25, threshold=0.4, about={"x": 1})
+    model.save("m", tmp_path)
+    again = LinearModel.load("m", tmp_path)
+    assert again == model
+    assert again.probability({"a": 1.0}) == pytest.approx(1 / (1 + 2.718281828**-1.75))
+    (tmp_path / "bad.json").write_text(json.dumps({"features": ["a"], "weights": []}))
+    with pytest.raises(ModelError, match="1 features but 0 weights"):
+        LinearModel.load("bad", tmp_path)
+    with pytest.raises(ModelError, match="not a usable model file"):
+        LinearModel.load("missing", tmp_path)
+
+
+def test_shipped_models_say_what_they_were_fitted_on():
+    for name in ("recogniser", "resolver"):
+        model = LinearModel.load(name)
+        assert "fit" in model.about["fitted_on"] and model.about["script"]
+        assert len(model.features) == len(model.weights) > 10
