@@ -147,20 +147,38 @@ def coverage(gaz: LocalGazetteer, corpus: Path) -> None:
             far[toponym["name"]] += 1
         else:
             unknown[toponym["name"]] += 1
+    cold = sorted(latencies[i] for i in _first_occurrences(gold))
     latencies.sort()
     p99 = latencies[int(0.99 * (len(latencies) - 1))]
     print(f"\n{corpus.name}: {len(gold)} gold toponyms with coordinates")
     print(f"  coverage ceiling, candidate point within {KM} km: {by_point / len(gold):.3f}")
     print(f"  coverage ceiling, point within {KM} km or inside the area: {by_area / len(gold):.3f}")
+    distinct = len({t["name"] for t in gold})
     print(
         f"  lookup latency: median {statistics.median(latencies) * 1e6:.0f} us,"
-        f" p99 {p99 * 1e6:.0f} us (default limit of 10 candidates)"
+        f" p99 {p99 * 1e6:.0f} us (default limit of 10 candidates; {distinct} distinct"
+        f" names in {len(gold)} lookups, so repeats are answered from the cache)"
+    )
+    cold_p99 = cold[int(0.99 * (len(cold) - 1))]
+    print(
+        f"  lookup latency, first lookup of each name: median"
+        f" {statistics.median(cold) * 1e6:.0f} us, p99 {cold_p99 * 1e6:.0f} us"
     )
     for label, missing in (("not in the gazetteer", unknown), ("known, but not near", far)):
         print(
             f"  uncovered, {label} ({sum(missing.values())}):",
             ", ".join(f"{n} ({c})" for n, c in missing.most_common(25)),
         )
+
+
+def _first_occurrences(gold: list[dict]) -> list[int]:
+    seen: set[str] = set()
+    firsts = []
+    for i, toponym in enumerate(gold):
+        if toponym["name"] not in seen:
+            seen.add(toponym["name"])
+            firsts.append(i)
+    return firsts
 
 
 if __name__ == "__main__":

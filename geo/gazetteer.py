@@ -170,6 +170,7 @@ class LocalGazetteer(Gazetteer):
             self._schemas.append("user")
         self._lock = threading.Lock()
         self.knows = lru_cache(maxsize=65536)(self._knows)
+        self._lookup = lru_cache(maxsize=65536)(self._lookup_uncached)
 
     def _knows(self, name: str) -> bool:
         keys = list(_query_keys(name))
@@ -192,7 +193,14 @@ class LocalGazetteer(Gazetteer):
         ``country`` (ISO alpha-2) keeps only places in that country. ``fuzzy``
         adds, when nothing else matches, names within one edit (two for names of
         eight letters or more) that share the first two letters, scored at most 0.8.
+        Answers are cached (the index is read-only): an article names the same
+        places again and again.
         """
+        return list(self._lookup(name, country, limit, fuzzy))
+
+    def _lookup_uncached(
+        self, name: str, country: str | None, limit: int, fuzzy: bool
+    ) -> tuple[Candidate, ...]:
         query = _query_keys(name)
         scored = self._scored_rows(query, country)
         if query:
@@ -205,7 +213,7 @@ class LocalGazetteer(Gazetteer):
             if place_id not in best or entry[0] > best[place_id][0]:
                 best[place_id] = entry
         ranked = sorted(best.values(), key=_rank)[:limit]
-        return [_candidate(*entry) for entry in ranked]
+        return tuple(_candidate(*entry) for entry in ranked)
 
     def _rows(self, where: str, params: list, country: str | None) -> list[tuple]:
         rows = []
@@ -341,8 +349,9 @@ class LocalGazetteer(Gazetteer):
         return [c for _, c in found[:limit]]
 
     def clear_cache(self) -> None:
-        """Forget the cached keys of names looked up so far (for cold-start measurements)."""
+        """Forget the names looked up so far and their keys (for cold-start measurements)."""
         self.knows.cache_clear()
+        self._lookup.cache_clear()
         for cached in (_query_keys, _name_key, _full_keys, _bare_key):
             cached.cache_clear()
 

@@ -388,7 +388,11 @@ class _Context:
         self.plain = plain
         self.token_at = {t.idx: t.i for t in doc}
         self.token_ending = {t.idx + len(t): t.i for t in doc}
-        self.entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        # each entity with its span trimmed of "the" and "'s", as proposals are
+        self.entities = [
+            (e.start_char, e.end_char, e.label_, _trim(plain, e.start_char, e.end_char))
+            for e in doc.ents
+        ]
         self.sentence_starts = {s for s, _ in sentence_spans(plain)}
         shares: dict[str, Counter] = defaultdict(Counter)
         for e in doc.ents:
@@ -412,16 +416,13 @@ def _features(
 ) -> dict[str, float]:
     f: dict[str, float] = {}
     name = ctx.plain[start:end]
-    exact = next((label for s, e, label in ctx.entities if (s, e) == (start, end)), None)
+    exact = next((label for s, e, label, _ in ctx.entities if (s, e) == (start, end)), None)
     if exact is None:  # "the Gulf" tagged with its article: still this span
-        exact = next(
-            (label for s, e, label in ctx.entities if _trim(ctx.plain, s, e) == (start, end)),
-            None,
-        )
+        exact = next((label for _, _, label, t in ctx.entities if t == (start, end)), None)
     if exact:
         f[f"ner_{exact}" if exact in _ENTITY_LABELS else "ner_other"] = 1.0
-    for s, e, label in ctx.entities:
-        if (s, e) == (start, end) or _trim(ctx.plain, s, e) == (start, end):
+    for s, e, label, trimmed in ctx.entities:
+        if (s, e) == (start, end) or trimmed == (start, end):
             continue
         if s <= start and end <= e:
             key = {"ORG": "inside_org", "PERSON": "inside_person"}.get(label, "inside_other_entity")

@@ -30,7 +30,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geopy.distance import great_circle
+import numpy as np
+from geopy.distance import EARTH_RADIUS
 
 from geo.article import Article, matching_text
 from geo.gazetteer import Candidate, Gazetteer
@@ -181,9 +182,12 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
         else ()
     )
     others = [(s, c) for s, c in context.anchors if s != mention.start]
+    other_lats = np.radians([o.lat for _, o in others])
+    other_lons = np.radians([o.lon for _, o in others])
     other_countries = [cc for s, cc in context.top_countries if s != mention.start]
     rows = []
     for rank, c in enumerate(mention.candidates):
+        km = _nearest_km(c, other_lats, other_lons)
         kind = c.kind if c.kind in ("continent", "country", "admin1", "admin2", "city") else None
         if kind is None:
             kind = "airport" if c.kind in ("airport", "airbase") else "curated"
@@ -208,7 +212,7 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
             "admin1_named": float(
                 (c.country, c.admin1) in context.named_admin1 and c.kind != "admin1"
             ),
-            "near_others": _nearness(c, others),
+            "near_others": _nearness(km),
             "same_admin1_as_other": float(
                 bool(c.admin1)
                 and any(
@@ -217,11 +221,9 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
                 )
             ),
         }
-        if others:
-            km = min(great_circle((c.lat, c.lon), (o.lat, o.lon)).km for _, o in others)
-            for radius in _NEAR_KM:
-                if km <= radius:
-                    f[f"within_{radius}_km"] = 1.0
+        for radius in _NEAR_KM:
+            if km <= radius:
+                f[f"within_{radius}_km"] = 1.0
         if f["match_loose"] and (
             context.named_countries[c.country] or context.adjective_countries[c.country]
         ):
@@ -253,12 +255,18 @@ def _qualifier_places(gazetteer: Gazetteer, qualifier: str) -> tuple[Candidate, 
     return tuple(c for c in found if c.kind in ("country", "admin1") and not c.adjective)
 
 
-def _nearness(c: Candidate, others: list[tuple[int, Candidate]]) -> float:
+def _nearest_km(c: Candidate, lats: np.ndarray, lons: np.ndarray) -> float:
+    """Great-circle km from ``c`` to the nearest of the points (radians); inf when none."""
+    if not len(lats):
+        return math.inf
+    lat, lon = math.radians(c.lat), math.radians(c.lon)
+    h = np.sin((lats - lat) / 2) ** 2 + math.cos(lat) * np.cos(lats) * np.sin((lons - lon) / 2) ** 2
+    return float(2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))).min())
+
+
+def _nearness(km: float) -> float:
     """1 at the nearest other mention's place, falling with log distance to 0 at 10,000 km."""
-    if not others:
-        return 0.0
-    km = min(great_circle((c.lat, c.lon), (o.lat, o.lon)).km for _, o in others)
-    return max(0.0, 1.0 - math.log10(1.0 + km) / 4.0)
+    return max(0.0, 1.0 - math.log10(1.0 + km) / 4.0) if math.isfinite(km) else 0.0
 
 
 def resolve_mentions(
