@@ -14,8 +14,11 @@ Every candidate of a mention gets features (:func:`candidate_features`):
 A conditional logit (``data/models/resolver.json``, fitted by
 ``benchmarks/fit_models.py`` on the dev half of the gold corpora only) turns
 them into a probability per candidate, and per "no place" (the gazetteer
-lacks the place the mention means: a mention is better left unplaced than
-put on the wrong continent). It runs twice: the first pass's
+lacks the place the mention means). A mention is left unplaced when "no
+place" is at least as likely as not and its best candidate lies outside the
+countries the article names: better no point than one on the wrong
+continent, while a doubtful place inside the article's own countries stays on
+the map with its low confidence, for the reader to check. It runs twice: the first pass's
 choices stand for the other mentions in the second (so "Edmonton" near
 "Cairns" is the Edmonton in Queensland once Cairns is placed). The best is the mention's place, its
 probability the resolution confidence, and the candidates stay ranked for the
@@ -244,6 +247,11 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
     return rows
 
 
+def _in_named_country(c: Candidate, context: MentionContext) -> bool:
+    """Whether ``c`` lies in a country the article names (outright or as an adjective)."""
+    return bool(context.named_countries[c.country] or context.adjective_countries[c.country])
+
+
 def _saturate(count: float) -> float:
     """0 for none, rising towards 1 with more mentions."""
     return 1.0 - 1.0 / (1.0 + max(count, 0.0))
@@ -280,7 +288,8 @@ def resolve_mentions(
 
     ``gazetteer`` looks up the name after a comma ("Paris, Texas"). Mentions
     without candidates (the entity tagger found a name the gazetteer does not
-    know), or whose most probable reading is "no place", are left out.
+    know), or likely "no place" with a best candidate outside the article's
+    countries, are left out.
 
     Examples
     --------
@@ -299,9 +308,10 @@ def resolve_mentions(
     resolved = []
     for m in placed:
         probabilities = model.softmax([*candidate_features(m, context), NO_PLACE])
-        if probabilities[-1] >= _UNPLACED:
-            continue  # more likely no candidate than any: better no point than a wrong one
         order = sorted(range(len(m.candidates)), key=lambda i: -probabilities[i])
+        best = m.candidates[order[0]]
+        if probabilities[-1] >= _UNPLACED and not _in_named_country(best, context):
+            continue  # likely no candidate, and the best guess is outside the article's countries
         ranked = tuple(m.candidates[i] for i in order)
         resolved.append(
             ResolvedMention(

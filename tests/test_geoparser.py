@@ -79,3 +79,20 @@ def test_shipped_models_say_what_they_were_fitted_on():
         model = LinearModel.load(name)
         assert "fit" in model.about["fitted_on"] and model.about["script"]
         assert len(model.features) == len(model.weights) > 10
+
+
+def test_doubtful_place_outside_the_articles_countries_is_left_unplaced(gazetteer):
+    text = "Syrian troops retreated toward the Zaza checkpoint near Palmyra in Syria."
+    record = bench_record(parse_article(Article(id="t", text=text), gazetteer))
+    by_name = {t["name"]: t for t in record["toponyms"]}
+    assert by_name["Palmyra"]["country"] == "SY"
+    zaza = by_name["Zaza"]  # recognised as a place name ...
+    assert zaza["lat"] is None and zaza["candidates"][0]["country"] == "CU"  # ... not in Cuba
+
+
+def test_doubtful_place_inside_the_articles_countries_stays_on_the_map(gazetteer):
+    text = "Syrian troops pushed from Palmyra toward the crossroads of Sukhna in Syria."
+    record = bench_record(parse_article(Article(id="t", text=text), gazetteer))
+    sukhna = next(t for t in record["toponyms"] if t["name"] == "Sukhna")
+    assert sukhna["country"] == "SY" and sukhna["lat"] is not None
+    assert sukhna["confidence"] < 0.5  # kept, but flagged as doubtful
