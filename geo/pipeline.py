@@ -19,10 +19,13 @@ from dataclasses import dataclass
 
 from geo.article import Article, sentence_spans
 from geo.gazetteer import Candidate, Gazetteer
-from geo.recognize import Mention, find_mentions
+from geo.recognize import CANDIDATES_KEPT, Mention, find_mentions
 from geo.resolve import ResolvedMention, resolve_mentions
 
 __all__ = ["ParsedArticle", "bench_record", "parse_article", "resolve_spans"]
+
+#: Candidates listed per toponym in a record: the most probable.
+_CANDIDATES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,12 @@ def resolve_spans(
     ['FR']
     """
     given = [
-        Mention(s, e, article.text[s:e], candidates=tuple(gazetteer.lookup(article.text[s:e])))
+        Mention(
+            s,
+            e,
+            article.text[s:e],
+            candidates=tuple(gazetteer.lookup(article.text[s:e], limit=CANDIDATES_KEPT)),
+        )
         for s, e in spans
     ]
     others = [
@@ -104,17 +112,17 @@ def bench_record(parsed: ParsedArticle) -> dict:
     Placed and unplaced toponyms in text order; an unplaced one has null
     ``lat``/``lon``. Beyond the schema: ``kind``, ``country``, ``literal``
     (False for adjectives such as "Iraqi"), ``confidence`` (recognition times
-    resolution probability) and ``candidates`` (the alternatives, with their
-    probabilities, for corrections).
+    resolution probability) and ``candidates`` (the ten most probable
+    alternatives, with their probabilities, for corrections).
 
     Examples
     --------
     >>> from geo.article import Article
     >>> from geo.gazetteer import LocalGazetteer
-    >>> parsed = parse_article(Article(id="d1", text="Talks in Geneva."), LocalGazetteer())
+    >>> parsed = parse_article(Article(id="d1", text="Talks in Paris."), LocalGazetteer())
     >>> rec = bench_record(parsed)
     >>> rec["id"], rec["toponyms"][0]["name"], rec["toponyms"][0]["geonameid"]
-    ('d1', 'Geneva', '2660646')
+    ('d1', 'Paris', '2988507')
     """
     placed = [
         {
@@ -147,7 +155,7 @@ def bench_record(parsed: ParsedArticle) -> dict:
             "place_id": None,
             "literal": m.literal,
             "confidence": 0.0,
-            "candidates": [_candidate_record(c, None) for c in m.candidates],
+            "candidates": [_candidate_record(c, None) for c in m.candidates[:_CANDIDATES_SHOWN]],
         }
         for m in parsed.unplaced
     ]

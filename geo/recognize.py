@@ -44,10 +44,19 @@ from geo.model import LinearModel
 from geo.names import ARABIC_ARTICLES, transliterated_countries
 from geo.nlp import analyse
 
-__all__ = ["FEATURES", "Mention", "SpanProposal", "find_mentions", "propose_spans"]
+__all__ = [
+    "CANDIDATES_KEPT",
+    "FEATURES",
+    "Mention",
+    "SpanProposal",
+    "find_mentions",
+    "propose_spans",
+]
 
 _MAX_TOKENS = 8
-_CANDIDATES_KEPT = 10
+#: Candidates looked up per name: enough that the resolver sees the right "Aurora"
+#: among the many, which the gazetteer alone ranks by match, kind and population.
+CANDIDATES_KEPT = 50
 #: Lower-case words allowed inside a name ("Gulf of Aqaba", "Trinidad and Tobago").
 _CONNECTORS = frozenset({"of", "the", "and", "de", "del", "du", "la", "le", "bin", "ibn", "abu"})
 _NOT_ALONE = frozenset(STOP_WORDS) | {
@@ -243,7 +252,7 @@ def propose_spans(article: Article, gazetteer: Gazetteer) -> list[SpanProposal]:
 
     def candidates(name: str) -> tuple[Candidate, ...]:
         if name not in lookups:
-            lookups[name] = tuple(gazetteer.lookup(name, limit=_CANDIDATES_KEPT))
+            lookups[name] = tuple(gazetteer.lookup(name, limit=CANDIDATES_KEPT))
         return lookups[name]
 
     spans: dict[tuple[int, int], str | None] = {}  # (start, end) -> entity label or None

@@ -73,6 +73,7 @@ RANKER_FEATURES = [
     "adjective",
     "gazetteer_first",
     "log_population",
+    "log_population_area",
     "population_unknown",
     "kind_continent",
     "kind_country",
@@ -199,7 +200,12 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
             "match_loose": float(c.match in ("variant", "fuzzy", "directional")),
             "adjective": float(c.adjective),
             "gazetteer_first": float(rank == 0),
-            "log_population": math.log10(c.population + 1) / 7,
+            # a region's population is its towns' sum: not comparable with a town's
+            (
+                "log_population"
+                if kind in ("city", "airport", "curated")
+                else "log_population_area"
+            ): (math.log10(c.population + 1) / 7),
             "population_unknown": float(c.population == 0 and c.kind == "city"),
             f"kind_{kind}": 1.0,
             "country_named": _saturate(
