@@ -86,6 +86,11 @@ _PERSON_TITLES = frozenset(
     " rep gov governor mayor prince king queen sheikh imam judge prof professor pope"
     " chancellor secretary spokesman spokeswoman commander".split()
 )
+#: Capitalised words after a place that make it a qualifier ("U.S. Army"), not part of a name.
+_INSTITUTIONS = frozenset(
+    "army navy embassy forces military government troops parliament congress senate"
+    " cabinet ministry consulate officials authorities president prime".split()
+)
 _SPEECH = frozenset("said says told added explained wrote asked stated".split())
 _KIND_GROUPS = {
     "continent": "country",
@@ -240,7 +245,11 @@ def _part_of_longer_name(plain: str, end: int) -> bool:
     Governorate") were proposed whole and taken first.
     """
     following = _NEXT_WORD.match(plain, end)
-    return bool(following) and following.group(1).lower() not in _NOT_ALONE
+    if not following:
+        return False
+    word = following.group(1).lower()
+    # "U.S. Army", "Iraqi Prime Minister": the place qualifies an office, not a name
+    return word not in _NOT_ALONE and word not in _PERSON_TITLES and word not in _INSTITUTIONS
 
 
 def propose_spans(article: Article, gazetteer: Gazetteer) -> list[SpanProposal]:

@@ -34,6 +34,7 @@ def test_organisations_named_after_places_are_not_places(gazetteer):
     text = "He teaches at the University of Maryland and writes for Syria Deeply."
     assert _places(gazetteer, text) == []
     assert _places(gazetteer, "Analysts at The Washington Institute disagree.") == []
+    assert _places(gazetteer, "She wrote it for the Washington Post.") == []
 
 
 def test_possessive_is_left_out_of_the_span(gazetteer):
