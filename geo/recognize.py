@@ -149,7 +149,7 @@ FEATURES = [
     "coordinated",
 ]
 #: ", a small town near ...": a name followed by a description of a place.
-_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z-]+\s+){0,3}?([a-z]+)\b")
+_APPOSITIVE = re.compile(r",\s+(?:a|an|the)((?:\s+[a-z-]+){1,4})")
 _POOLED = (
     "appositive_place_noun",
     "after_locative",
@@ -317,7 +317,7 @@ def _add_article_features(proposals: list[SpanProposal], plain: str) -> None:
         p.features = {k: v for k, v in p.features.items() if v}
 
 
-_LIST_JOINERS = re.compile(r"^(?:\s*,)?\s*(?:and|or|,)\s+(?:the\s+)?$")
+_LIST_JOINERS = re.compile(r"^(\s+[a-z]+)?(?:\s*,)?\s*(?:and|or|,)\s+(?:the\s+)?$")
 _PLACE_EVIDENCE = ("ner_GPE", "ner_LOC", "ner_FAC", "after_locative", "after_place_noun_of")
 
 
@@ -333,7 +333,9 @@ def _add_coordination(proposals: list[SpanProposal], plain: str) -> None:
             if q is p:
                 continue
             gap = (q.end, p.start) if q.end <= p.start else (p.end, q.start)
-            if gap[1] - gap[0] <= 12 and _LIST_JOINERS.match(plain[gap[0] : gap[1]]):
+            joiner = _LIST_JOINERS.match(plain[gap[0] : gap[1]]) if gap[1] - gap[0] <= 24 else None
+            # "X and Y", "X, Y", "the X checkpoint and Y": a place noun may end the first
+            if joiner and (not joiner.group(1) or joiner.group(1).strip() in _PLACE_NOUNS):
                 p.features["coordinated"] = 1.0
                 break
 
@@ -496,7 +498,9 @@ def _features(
         f["before_speech"] = float(nxt.lower_ in _SPEECH)
         f["before_capital"] = float(nxt.text[:1].isupper() and nxt.is_alpha)
     appositive = _APPOSITIVE.match(ctx.plain, end)
-    f["appositive_place_noun"] = float(bool(appositive) and appositive.group(1) in _PLACE_NOUNS)
+    f["appositive_place_noun"] = float(
+        bool(appositive) and any(w in _PLACE_NOUNS for w in appositive.group(1).split())
+    )
     f["inside_longer_proposal"] = float(
         any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
     )
