@@ -5,7 +5,8 @@ Two sources propose spans, and a fitted model decides:
 1. **Gazetteer scan.** Every run of capitalised words (with connectors such as
    "of", "al-" or a hyphen inside: "Gulf of Aqaba", "Deir ez-Zor",
    "Damascus-Baghdad highway") that the gazetteer knows, at every length, so
-   the model can prefer "Deir Ezzor province" to "Deir Ezzor".
+   the model can prefer "Deir Ezzor province" to "Deir Ezzor"; and borders
+   of countries it knows ("the Syrian-Iraqi border", :mod:`geo.borders`).
 2. **Named entities.** spaCy's GPE, LOC, FAC and NORP entities, even unknown
    to the gazetteer (a place can be named without being placeable).
 
@@ -39,6 +40,7 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from geo.article import Article, matching_text, sentence_spans
+from geo.borders import border_candidates
 from geo.gazetteer import Candidate, Gazetteer
 from geo.model import LinearModel
 from geo.names import ARABIC_ARTICLES, transliterated_countries
@@ -66,6 +68,7 @@ _PLACE_LABELS = ("GPE", "LOC", "FAC", "NORP")
 _ENTITY_LABELS = (*_PLACE_LABELS, "ORG", "PERSON")
 _LOCATIVE = frozenset(
     "in at near from to toward towards into across outside inside around via throughout within"
+    " along beyond past"
     " between through outskirts north south east west northeast northwest southeast southwest"
     " northern southern eastern western central".split()
 )
@@ -77,8 +80,9 @@ _PLACE_NOUNS = frozenset(
     " hills mountains mountain peninsula coast gulf bay lake island islands".split()
 )
 #: Lower-case words that end names in the gazetteer ("Damascus-Baghdad highway").
-_GENERIC_TAILS = frozenset(
-    "highway road river border crossing province governorate desert valley mountains"
+_BORDER_WORDS = frozenset("border borders frontier boundary".split())
+_GENERIC_TAILS = _BORDER_WORDS | frozenset(
+    "highway road river crossing province governorate desert valley mountains"
     " airport airbase base dam lake sea gulf canal".split()
 )
 _PERSON_TITLES = frozenset(
@@ -261,7 +265,8 @@ def propose_spans(article: Article, gazetteer: Gazetteer) -> list[SpanProposal]:
 
     def candidates(name: str) -> tuple[Candidate, ...]:
         if name not in lookups:
-            lookups[name] = tuple(gazetteer.lookup(name, limit=CANDIDATES_KEPT))
+            found = gazetteer.lookup(name, limit=CANDIDATES_KEPT)
+            lookups[name] = tuple(border_candidates(name, gazetteer) + found)
         return lookups[name]
 
     spans: dict[tuple[int, int], str | None] = {}  # (start, end) -> entity label or None
@@ -369,7 +374,11 @@ def _scan(doc, plain: str, gazetteer: Gazetteer):
             name = plain[start:end]
             if j == i and name.lower() in _NOT_ALONE:
                 continue
-            if gazetteer.knows(name) or _is_adjective(gazetteer, name):
+            if (
+                gazetteer.knows(name)
+                or _is_adjective(gazetteer, name)
+                or (token.lower_ in _BORDER_WORDS and border_candidates(name, gazetteer))
+            ):
                 yield start, end
             if j > i and token.lower_ in _GENERIC_TAILS and not token.text[:1].isupper():
                 break  # "highway" ends a name

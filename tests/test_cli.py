@@ -43,7 +43,8 @@ def test_parse_files_writes_one_scorable_line_each(run, tmp_path):
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == [SAMPLE.stem, "aleppo-note"]
     aleppo = records[1]["toponyms"]
-    assert [t["name"] for t in aleppo][:2] == ["ALEPPO", "Idlib"]
+    names = [t["name"] for t in aleppo]
+    assert names[0] == "ALEPPO" and "Idlib" in names  # the dateline, and a town in the text
     assert all({"start", "end", "name", "lat", "lon", "geonameid"} <= set(t) for t in aleppo)
 
 

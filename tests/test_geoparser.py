@@ -97,3 +97,15 @@ def test_doubtful_place_inside_the_articles_countries_stays_on_the_map(gazetteer
     sukhna = next(t for t in record["toponyms"] if t["name"] == "Sukhna")
     assert sukhna["country"] == "SY" and sukhna["lat"] is not None
     assert sukhna["confidence"] < 0.5  # kept, but flagged as doubtful
+
+
+def test_borders_are_derived_from_country_outlines(gazetteer):
+    from geo.borders import border_candidates
+
+    (shared,) = border_candidates("the Syrian-Iraqi border", gazetteer)
+    assert (shared.kind, shared.match) == ("border", "border")
+    assert shared.geometry["type"] in ("LineString", "MultiLineString")
+    assert 33 < shared.lat < 37 and 38 < shared.lon < 43  # on the Syria-Iraq line
+    (iraq,) = border_candidates("Iraqi border", gazetteer)
+    assert iraq.id == "border:IQ" and iraq.score < 1.0  # through the adjective
+    assert border_candidates("Paris border", gazetteer) == []  # not a country

@@ -1,0 +1,142 @@
+"""Borders named in text: "the Iraqi border", "the Syrian-Iraqi border", "Turkey's border".
+
+No source lists borders as places, but every country's outline is in the
+gazetteer (countryinfo), so a border is derived:
+
+* "<country or demonym> border" is the boundary of that country's outline;
+* "<A>-<B> border" ("Syrian-Iraqi", "Syria-Iraq", "Iraq–Syria") is the part of
+  A's boundary that runs along B's outline (within :data:`SHARED_KM`: the
+  outlines are coarse and do not meet exactly).
+
+The derived place is a line (``kind="border"``) with its point on the line,
+and ``match="border"``. :func:`shared_border` also lets the resolver read
+"the Iraqi border" in an article about Syria as the Syria-Iraq border.
+
+Examples
+--------
+>>> from geo.gazetteer import LocalGazetteer
+>>> gaz = LocalGazetteer()
+>>> [(c.name, c.kind) for c in border_candidates("Syrian-Iraqi border", gaz)]
+[('Syria-Iraq border', 'border')]
+>>> border_candidates("Iraqi border", gaz)[0].name
+'Iraq border'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import linemerge
+
+from geo.gazetteer import Candidate, Gazetteer
+
+__all__ = ["SHARED_KM", "border_candidates", "shared_border"]
+
+#: How close two outlines' boundaries must run to count as a shared border.
+SHARED_KM = 10.0
+_KM_PER_DEGREE = 111.0
+_BORDER = re.compile(
+    r"^(?:the\s+)?(?P<a>.+?)(?:\s*[-\u2010-\u2015/]\s*(?P<b>[^\s-].*?))?(?:'s)?\s+"
+    r"(?:border|borders|frontier|boundary)$",
+    re.IGNORECASE,
+)
+_SCORE = 0.95
+
+
+def border_candidates(name: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """The borders ``name`` may mean, best first; [] when it names no border."""
+    found = _BORDER.match(name.strip())
+    if not found:
+        return []
+    first = _country(found["a"], gazetteer)
+    if first is None:
+        return []
+    if found["b"]:
+        second = _country(found["b"], gazetteer)
+        if second is None:
+            return []
+        line = shared_border(first, second)
+        return [line] if line else []
+    line = _boundary(first)
+    return [line] if line else []
+
+
+def shared_border(a: Candidate, b: Candidate) -> Candidate | None:
+    """The border between countries ``a`` and ``b``, or None when they do not touch."""
+    return _shared(a, b)
+
+
+def _country(name: str, gazetteer: Gazetteer) -> Candidate | None:
+    best = next(iter(gazetteer.lookup(name, limit=1)), None)
+    if best is None or best.kind != "country" or best.geometry is None or best.score < 0.9:
+        return None
+    return best
+
+
+@lru_cache(maxsize=512)
+def _boundary(country: Candidate) -> Candidate | None:
+    outline = shape(country.geometry)
+    return _line_candidate(
+        outline.boundary,
+        id=f"border:{country.country}",
+        name=f"{country.name} border",
+        countries=(country,),
+    )
+
+
+@lru_cache(maxsize=512)
+def _shared(a: Candidate, b: Candidate) -> Candidate | None:
+    if a.country == b.country:
+        return None
+    near_b = shape(b.geometry).buffer(SHARED_KM / _KM_PER_DEGREE)
+    line = shape(a.geometry).boundary.intersection(near_b)
+    if line.is_empty or line.length * _KM_PER_DEGREE < SHARED_KM:
+        return None
+    first, second = sorted((a, b), key=lambda c: c.country)
+    return _line_candidate(
+        line,
+        id=f"border:{first.country}-{second.country}",
+        name=f"{a.name}-{b.name} border",
+        countries=(a, b),
+    )
+
+
+def _line_candidate(
+    line: BaseGeometry, *, id: str, name: str, countries: tuple[Candidate, ...]
+) -> Candidate | None:
+    lines = [g for g in getattr(line, "geoms", [line]) if g.geom_type == "LineString"]
+    if not lines:
+        return None
+    merged = linemerge(lines) if len(lines) > 1 else lines[0]
+    point = (
+        merged.interpolate(0.5, normalized=True)
+        if merged.geom_type == "LineString"
+        else (max(merged.geoms, key=lambda g: g.length).interpolate(0.5, normalized=True))
+    )
+    west, south, east, north = merged.bounds
+    half_diagonal = ((east - west) ** 2 + (north - south) ** 2) ** 0.5 / 2
+    return replace(
+        countries[0],
+        id=id,
+        name=name,
+        kind="border",
+        feature_code="BDR",
+        admin1="",
+        lat=round(point.y, 5),
+        lon=round(point.x, 5),
+        population=0,
+        source=f"{countries[0].source}; boundary of the outline"
+        + (" along the neighbour's" if len(countries) > 1 else ""),
+        score=round(min(c.score for c in countries) * _SCORE, 4),
+        precision_km=round(half_diagonal * _KM_PER_DEGREE, 1),
+        bbox=(west, south, east, north),
+        geometry_json=json.dumps(mapping(merged)),
+        match="border",
+        matched=name,
+        adjective=False,
+    )
