@@ -12,13 +12,16 @@ The derived place is a line (``kind="border"``) with its point on the line,
 and ``match="border"``. :func:`shared_border` also lets the resolver read
 "the Iraqi border" in an article about Syria as the Syria-Iraq border.
 
+:class:`~geo.gazetteer.LocalGazetteer` returns these candidates for such
+names, ranked with the rest (a curated "Syria-Iraq border area" may come first).
+
 Examples
 --------
 >>> from geo.gazetteer import LocalGazetteer
 >>> gaz = LocalGazetteer()
->>> [(c.name, c.kind) for c in border_candidates("Syrian-Iraqi border", gaz)]
-[('Syria-Iraq border', 'border')]
->>> border_candidates("Iraqi border", gaz)[0].name
+>>> [c.name for c in gaz.lookup("Syrian-Iraqi border") if c.kind == "border"]
+['Syria-Iraq border']
+>>> gaz.lookup("Iraqi border", limit=1)[0].name
 'Iraq border'
 """
 
@@ -26,14 +29,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge
 
-from geo.gazetteer import Candidate, Gazetteer
+if TYPE_CHECKING:
+    from geo.gazetteer import Candidate
 
 __all__ = ["SHARED_KM", "border_candidates", "shared_border"]
 
@@ -48,16 +54,19 @@ _BORDER = re.compile(
 _SCORE = 0.95
 
 
-def border_candidates(name: str, gazetteer: Gazetteer) -> list[Candidate]:
-    """The borders ``name`` may mean, best first; [] when it names no border."""
+def border_candidates(name: str, lookup: Callable[..., list[Candidate]]) -> list[Candidate]:
+    """The borders ``name`` may mean; [] when it names no border.
+
+    ``lookup`` is a gazetteer's ``lookup``: it finds the countries.
+    """
     found = _BORDER.match(name.strip())
     if not found:
         return []
-    first = _country(found["a"], gazetteer)
+    first = _country(found["a"], lookup)
     if first is None:
         return []
     if found["b"]:
-        second = _country(found["b"], gazetteer)
+        second = _country(found["b"], lookup)
         if second is None:
             return []
         line = shared_border(first, second)
@@ -71,8 +80,8 @@ def shared_border(a: Candidate, b: Candidate) -> Candidate | None:
     return _shared(a, b)
 
 
-def _country(name: str, gazetteer: Gazetteer) -> Candidate | None:
-    best = next(iter(gazetteer.lookup(name, limit=1)), None)
+def _country(name: str, lookup: Callable[..., list[Candidate]]) -> Candidate | None:
+    best = next(iter(lookup(name, limit=1)), None)
     if best is None or best.kind != "country" or best.geometry is None or best.score < 0.9:
         return None
     return best

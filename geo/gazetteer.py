@@ -13,6 +13,7 @@ How a name matches is part of every candidate (``match``):
 ``variant``      the same transliteration skeleton ("Dayr az Zawr" / "Deir Ezzor")
 ``adjective``    an adjective of the place ("Iraqi"; ``adjective`` is True)
 ``directional``  a part of a known area ("western Anbar"), derived from its extent
+``border``       a country's border, derived from its outline (:mod:`geo.borders`)
 ``fuzzy``        within a small edit distance; only with ``fuzzy=True``
 """
 
@@ -31,6 +32,7 @@ from geopy.distance import geodesic
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from geo.borders import border_candidates
 from geo.errors import GazetteerError
 from geo.gazetteer_build import build_index, default_index_path
 from geo.gazetteer_import import user_index_path
@@ -50,6 +52,7 @@ DIRECTIONS = {
 }  # fmt: skip
 _SCORE_DIRECTIONAL = 0.9
 _FUZZY_MAX_SCORE = 0.8
+_BORDER_WORD = re.compile(r"(?i)\b(?:border|borders|frontier|boundary)\s*$")
 _LEADING_THE = re.compile(r"^\s*the\s+", re.IGNORECASE)
 
 
@@ -213,7 +216,9 @@ class LocalGazetteer(Gazetteer):
             if place_id not in best or entry[0] > best[place_id][0]:
                 best[place_id] = entry
         ranked = sorted(best.values(), key=_rank)[:limit]
-        return tuple(_candidate(*entry) for entry in ranked)
+        borders = border_candidates(name, self.lookup) if _BORDER_WORD.search(name) else []
+        found = (*borders, *(_candidate(*entry) for entry in ranked))
+        return tuple(sorted(found, key=lambda c: -c.score))[:limit]  # stable: ties keep rank
 
     def _rows(self, where: str, params: list, country: str | None) -> list[tuple]:
         rows = []

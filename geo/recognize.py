@@ -5,8 +5,8 @@ Two sources propose spans, and a fitted model decides:
 1. **Gazetteer scan.** Every run of capitalised words (with connectors such as
    "of", "al-" or a hyphen inside: "Gulf of Aqaba", "Deir ez-Zor",
    "Damascus-Baghdad highway") that the gazetteer knows, at every length, so
-   the model can prefer "Deir Ezzor province" to "Deir Ezzor"; and borders
-   of countries it knows ("the Syrian-Iraqi border", :mod:`geo.borders`).
+   the model can prefer "Deir Ezzor province" to "Deir Ezzor", and the
+   borders it derives ("the Syrian-Iraqi border", :mod:`geo.borders`).
 2. **Named entities.** spaCy's GPE, LOC, FAC and NORP entities, even unknown
    to the gazetteer (a place can be named without being placeable).
 
@@ -40,7 +40,6 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from geo.article import Article, matching_text, sentence_spans
-from geo.borders import border_candidates
 from geo.gazetteer import Candidate, Gazetteer
 from geo.model import LinearModel
 from geo.names import ARABIC_ARTICLES, transliterated_countries
@@ -265,8 +264,7 @@ def propose_spans(article: Article, gazetteer: Gazetteer) -> list[SpanProposal]:
 
     def candidates(name: str) -> tuple[Candidate, ...]:
         if name not in lookups:
-            found = gazetteer.lookup(name, limit=CANDIDATES_KEPT)
-            lookups[name] = tuple(border_candidates(name, gazetteer) + found)
+            lookups[name] = tuple(gazetteer.lookup(name, limit=CANDIDATES_KEPT))
         return lookups[name]
 
     spans: dict[tuple[int, int], str | None] = {}  # (start, end) -> entity label or None
@@ -377,7 +375,7 @@ def _scan(doc, plain: str, gazetteer: Gazetteer):
             if (
                 gazetteer.knows(name)
                 or _is_adjective(gazetteer, name)
-                or (token.lower_ in _BORDER_WORDS and border_candidates(name, gazetteer))
+                or (token.lower_ in _BORDER_WORDS and gazetteer.lookup(name, limit=1))
             ):
                 yield start, end
             if j > i and token.lower_ in _GENERIC_TAILS and not token.text[:1].isupper():

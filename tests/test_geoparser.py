@@ -100,12 +100,10 @@ def test_doubtful_place_inside_the_articles_countries_stays_on_the_map(gazetteer
 
 
 def test_borders_are_derived_from_country_outlines(gazetteer):
-    from geo.borders import border_candidates
-
-    (shared,) = border_candidates("the Syrian-Iraqi border", gazetteer)
+    shared = next(c for c in gazetteer.lookup("the Syrian-Iraqi border") if c.kind == "border")
     assert (shared.kind, shared.match) == ("border", "border")
     assert shared.geometry["type"] in ("LineString", "MultiLineString")
     assert 33 < shared.lat < 37 and 38 < shared.lon < 43  # on the Syria-Iraq line
-    (iraq,) = border_candidates("Iraqi border", gazetteer)
+    iraq = gazetteer.lookup("Iraqi border")[0]
     assert iraq.id == "border:IQ" and iraq.score < 1.0  # through the adjective
-    assert border_candidates("Paris border", gazetteer) == []  # not a country
+    assert all(c.kind != "border" for c in gazetteer.lookup("Paris border"))  # no country
