@@ -9,8 +9,7 @@ gazetteer (countryinfo), so a border is derived:
   outlines are coarse and do not meet exactly).
 
 The derived place is a line (``kind="border"``) with its point on the line,
-and ``match="border"``. :func:`shared_border` also lets the resolver read
-"the Iraqi border" in an article about Syria as the Syria-Iraq border.
+and ``match="border"``.
 
 :class:`~geo.gazetteer.LocalGazetteer` returns these candidates for such
 names, ranked with the rest (a curated "Syria-Iraq border area" may come first).
@@ -38,17 +37,21 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge
 
+from geo.gazetteer_sources import radius_km
+
 if TYPE_CHECKING:
     from geo.gazetteer import Candidate
 
-__all__ = ["SHARED_KM", "border_candidates", "shared_border"]
+__all__ = ["BORDER_WORDS", "SHARED_KM", "border_candidates"]
 
 #: How close two outlines' boundaries must run to count as a shared border.
 SHARED_KM = 10.0
 _KM_PER_DEGREE = 111.0
+#: The words that make a name a border's ("the Iraqi frontier").
+BORDER_WORDS = frozenset({"border", "borders", "frontier", "boundary"})
 _BORDER = re.compile(
     r"^(?:the\s+)?(?P<a>.+?)(?:\s*[-\u2010-\u2015/]\s*(?P<b>[^\s-].*?))?(?:'s)?\s+"
-    r"(?:border|borders|frontier|boundary)$",
+    rf"(?:{'|'.join(sorted(BORDER_WORDS))})$",
     re.IGNORECASE,
 )
 _SCORE = 0.95
@@ -69,15 +72,10 @@ def border_candidates(name: str, lookup: Callable[..., list[Candidate]]) -> list
         second = _country(found["b"], lookup)
         if second is None:
             return []
-        line = shared_border(first, second)
+        line = _shared(first, second)
         return [line] if line else []
     line = _boundary(first)
     return [line] if line else []
-
-
-def shared_border(a: Candidate, b: Candidate) -> Candidate | None:
-    """The border between countries ``a`` and ``b``, or None when they do not touch."""
-    return _shared(a, b)
 
 
 def _country(name: str, lookup: Callable[..., list[Candidate]]) -> Candidate | None:
@@ -100,6 +98,7 @@ def _boundary(country: Candidate) -> Candidate | None:
 
 @lru_cache(maxsize=512)
 def _shared(a: Candidate, b: Candidate) -> Candidate | None:
+    """The border between countries ``a`` and ``b``, or None when they do not touch."""
     if a.country == b.country:
         return None
     near_b = shape(b.geometry).buffer(SHARED_KM / _KM_PER_DEGREE)
@@ -127,8 +126,6 @@ def _line_candidate(
         if merged.geom_type == "LineString"
         else (max(merged.geoms, key=lambda g: g.length).interpolate(0.5, normalized=True))
     )
-    west, south, east, north = merged.bounds
-    half_diagonal = ((east - west) ** 2 + (north - south) ** 2) ** 0.5 / 2
     return replace(
         countries[0],
         id=id,
@@ -142,8 +139,8 @@ def _line_candidate(
         source=f"{countries[0].source}; boundary of the outline"
         + (" along the neighbour's" if len(countries) > 1 else ""),
         score=round(min(c.score for c in countries) * _SCORE, 4),
-        precision_km=round(half_diagonal * _KM_PER_DEGREE, 1),
-        bbox=(west, south, east, north),
+        precision_km=radius_km(merged.bounds),
+        bbox=merged.bounds,
         geometry_json=json.dumps(mapping(merged)),
         match="border",
         matched=name,

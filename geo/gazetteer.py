@@ -52,7 +52,6 @@ DIRECTIONS = {
 }  # fmt: skip
 _SCORE_DIRECTIONAL = 0.9
 _FUZZY_MAX_SCORE = 0.8
-_BORDER_WORD = re.compile(r"(?i)\b(?:border|borders|frontier|boundary)\s*$")
 _LEADING_THE = re.compile(r"^\s*the\s+", re.IGNORECASE)
 
 
@@ -216,7 +215,7 @@ class LocalGazetteer(Gazetteer):
             if place_id not in best or entry[0] > best[place_id][0]:
                 best[place_id] = entry
         ranked = sorted(best.values(), key=_rank)[:limit]
-        borders = border_candidates(name, self.lookup) if _BORDER_WORD.search(name) else []
+        borders = border_candidates(name, self.lookup)
         found = (*borders, *(_candidate(*entry) for entry in ranked))
         return tuple(sorted(found, key=lambda c: -c.score))[:limit]  # stable: ties keep rank
 

@@ -10,7 +10,7 @@ Two sources propose spans, and a fitted model decides:
 2. **Named entities.** spaCy's GPE, LOC, FAC and NORP entities, even unknown
    to the gazetteer (a place can be named without being placeable).
 
-Each proposed span gets features (:func:`span_features`): its entity label,
+Each proposed span gets features (:func:`propose_spans`): its entity label,
 whether it lies inside a larger organisation or person name ("University of
 Maryland", "Syria Deeply"), what the gazetteer says (kind, population, how
 the name matched, adjective), the words around it ("the town of X", "near X",
@@ -40,6 +40,7 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from geo.article import Article, matching_text, sentence_spans
+from geo.borders import BORDER_WORDS
 from geo.gazetteer import Candidate, Gazetteer
 from geo.model import LinearModel
 from geo.names import ARABIC_ARTICLES, transliterated_countries
@@ -79,8 +80,7 @@ _PLACE_NOUNS = frozenset(
     " hills mountains mountain peninsula coast gulf bay lake island islands".split()
 )
 #: Lower-case words that end names in the gazetteer ("Damascus-Baghdad highway").
-_BORDER_WORDS = frozenset("border borders frontier boundary".split())
-_GENERIC_TAILS = _BORDER_WORDS | frozenset(
+_GENERIC_TAILS = BORDER_WORDS | frozenset(
     "highway road river crossing province governorate desert valley mountains"
     " airport airbase base dam lake sea gulf canal".split()
 )
@@ -161,7 +161,6 @@ _POOLED = (
     "after_title",
     "before_speech",
 )
-_DATELINE = re.compile(r"(?:^|\n)[ \t]*$")
 _DATELINE_END = re.compile(r"^(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\(|[-\u2013\u2014:,])")
 
 
@@ -260,25 +259,16 @@ def propose_spans(article: Article, gazetteer: Gazetteer) -> list[SpanProposal]:
     text = article.text
     plain = matching_text(text)
     doc = analyse(plain)
-    lookups: dict[str, tuple[Candidate, ...]] = {}
-
-    def candidates(name: str) -> tuple[Candidate, ...]:
-        if name not in lookups:
-            lookups[name] = tuple(gazetteer.lookup(name, limit=CANDIDATES_KEPT))
-        return lookups[name]
-
-    spans: dict[tuple[int, int], str | None] = {}  # (start, end) -> entity label or None
-    for start, end in _scan(doc, plain, gazetteer):
-        spans[(start, end)] = None
-    for ent in doc.ents:
-        if ent.label_ in _PLACE_LABELS:
-            start, end = _trim(plain, ent.start_char, ent.end_char)
-            if end > start:
-                spans[(start, end)] = ent.label_
     context = _Context(doc, plain)
+    spans = set(_scan(doc, plain, gazetteer))
+    spans.update(
+        (start, end)
+        for _, _, label, (start, end) in context.entities
+        if label in _PLACE_LABELS and end > start
+    )
     proposals = []
-    for (start, end), _label in sorted(spans.items()):
-        found = candidates(plain[start:end])
+    for start, end in sorted(spans):
+        found = tuple(gazetteer.lookup(plain[start:end], limit=CANDIDATES_KEPT))
         features = _features(context, start, end, found, spans)
         proposals.append(SpanProposal(start, end, text[start:end], found, features))
     _add_article_features(proposals, plain)
@@ -375,21 +365,16 @@ def _scan(doc, plain: str, gazetteer: Gazetteer):
             if (
                 gazetteer.knows(name)
                 or _is_adjective(gazetteer, name)
-                or (token.lower_ in _BORDER_WORDS and gazetteer.lookup(name, limit=1))
+                or (token.lower_ in BORDER_WORDS and gazetteer.lookup(name, limit=1))
             ):
                 yield start, end
             if j > i and token.lower_ in _GENERIC_TAILS and not token.text[:1].isupper():
                 break  # "highway" ends a name
 
 
-@lru_cache(maxsize=1 << 16)
-def _adjective_lookup(gazetteer: Gazetteer, name: str) -> bool:
-    return any(c.adjective for c in gazetteer.lookup(name, limit=3))
-
-
 def _is_adjective(gazetteer: Gazetteer, name: str) -> bool:
     # adjectives are single capitalised words ("Iraqi", "Kurdish") or hyphenated pairs
-    return " " not in name and _adjective_lookup(gazetteer, name)
+    return " " not in name and any(c.adjective for c in gazetteer.lookup(name, limit=3))
 
 
 def _trim(plain: str, start: int, end: int) -> tuple[int, int]:
@@ -439,7 +424,7 @@ def _features(
     start: int,
     end: int,
     candidates: tuple[Candidate, ...],
-    spans: dict[tuple[int, int], str | None],
+    spans: set[tuple[int, int]],
 ) -> dict[str, float]:
     f: dict[str, float] = {}
     name = ctx.plain[start:end]

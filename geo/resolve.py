@@ -127,7 +127,6 @@ class MentionContext:
     adjective_countries: Counter
     named_admin1: set[tuple[str, str]]
     anchors: list[tuple[int, Candidate]]  # (mention start, its best candidate)
-    top_countries: list[tuple[int, str]]
     gazetteer: Gazetteer | None = None  # looks up "Texas" in "Paris, Texas"
 
 
@@ -150,7 +149,7 @@ def mention_context(
     best-matching candidate stands for it.
     """
     named, adjectives, admin1 = Counter(), Counter(), set()
-    anchors, tops = [], []
+    anchors = []
     for number, m in enumerate(mentions):
         if not m.candidates:
             continue
@@ -158,13 +157,12 @@ def mention_context(
         if best is None:  # the earlier pass placed it nowhere
             continue
         anchors.append((m.start, best))
-        tops.append((m.start, best.country))
         if best.kind in ("country", "admin1") and best.score >= 0.9:
             (adjectives if best.adjective else named)[best.country] += 1
         if best.kind == "admin1" and not best.adjective:
             admin1.add((best.country, best.admin1))
     return MentionContext(
-        matching_text(article.text), named, adjectives, admin1, anchors, tops, gazetteer
+        matching_text(article.text), named, adjectives, admin1, anchors, gazetteer
     )
 
 
@@ -188,7 +186,7 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
     others = [(s, c) for s, c in context.anchors if s != mention.start]
     other_lats = np.radians([o.lat for _, o in others])
     other_lons = np.radians([o.lon for _, o in others])
-    other_countries = [cc for s, cc in context.top_countries if s != mention.start]
+    other_countries = [o.country for _, o in others]
     rows = []
     for rank, c in enumerate(mention.candidates):
         km = _nearest_km(c, other_lats, other_lons)
