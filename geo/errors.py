@@ -6,13 +6,16 @@ inherit the builtin that fits, so callers that only know ``ValueError`` or
 """
 
 __all__ = [
+    "ActorError",
     "ArticleError",
     "GazetteerError",
     "GeoError",
     "GeoJSONError",
+    "GeometryError",
     "InputFileError",
     "MapAssetError",
     "ParseError",
+    "ReferenceLayerError",
 ]
 
 
@@ -22,6 +25,10 @@ class GeoError(Exception):
 
 class InputFileError(GeoError, OSError):
     """A file given by the user is missing, unreadable or not of the expected kind."""
+
+
+class ActorError(GeoError, ValueError):
+    """An actor file or actor id that cannot be used; the message names the file and line."""
 
 
 class ArticleError(GeoError, ValueError):
@@ -38,6 +45,14 @@ class ParseError(GeoError, RuntimeError):
 
 class GeoJSONError(GeoError, ValueError):
     """GeoJSON that breaks RFC 7946 or the feature properties ``geo`` promises."""
+
+
+class GeometryError(GeoError, ValueError):
+    """A distance, bearing or qualifier given to ``geo.geometry`` is out of range or unknown."""
+
+
+class ReferenceLayerError(GeoError, ValueError):
+    """A curated reference layer file is not usable; the message names the file and feature."""
 
 
 class MapAssetError(GeoError, RuntimeError):
