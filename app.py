@@ -12,8 +12,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import LocalGazetteer, article_layers, load_article, parse_article
-from geo.layers import feature_at
-from geo.mapview import build_map, write_static_assets
+from geo.layers import claim_caption, feature_at, layer_counts
+from geo.mapview import build_map, shape_label, write_static_assets
 from geo.passages import passage_html
 
 APP_DIR = Path(__file__).resolve().parent
@@ -32,7 +32,8 @@ def _static_assets() -> Path:
 
 @st.cache_data
 def _layers(path: str) -> dict:
-    return article_layers(parse_article(load_article(path), _gazetteer()))
+    parsed = parse_article(load_article(path), _gazetteer())
+    return article_layers(parsed, _gazetteer())
 
 
 st.set_page_config(page_title="Conflict map", layout="wide")
@@ -80,7 +81,21 @@ point = (clicked or {}).get("last_object_clicked")
 feature = feature_at(layers, point["lat"], point["lng"]) if point else None
 with text_col:
     if feature is None:
-        st.info(f"{len(layers['features'])} places. Click one on the map to read its passages.")
+        counts = layer_counts(layers)
+        st.info(
+            " · ".join(f"{n} {layer}" for layer, n in counts.items())
+            + ". Click a place, zone, route or area on the map to read the passages behind it."
+        )
+    elif feature["properties"]["layer"] == "reference":
+        props = feature["properties"]
+        st.subheader(props["reference"])
+        st.caption(f"reference layer · {props.get('date') or 'undated'}")
+        st.text(props["source"])
+    elif feature["properties"]["layer"] != "place":
+        props = feature["properties"]
+        st.subheader(shape_label(props))
+        st.caption(claim_caption(props))
+        st.html(f'<div class="geo-passage">{passage_html(props)}</div>')
     else:
         props = feature["properties"]
         st.subheader(props["name"])

@@ -5,7 +5,8 @@ Output contracts (stable; later versions add fields, never rename these):
 * ``geo parse`` writes JSONL in the shared benchmark schema,
   ``{"id", "toponyms": [{"start", "end", "name", "lat", "lon", "geonameid", ...}]}``;
 * ``geo layers`` writes one RFC 7946 FeatureCollection whose features all have
-  ``layer``, ``article``, ``passage``, ``start`` and ``end``;
+  ``layer``, ``article``, ``passage``, ``start``, ``end``, ``date`` and
+  ``confidence`` (reference layers: null offsets), or a GeoPackage;
 * ``geo gazetteer lookup --json`` writes one JSON object per name, in order:
   ``{"query": NAME, "candidates": [{"id", "name", "kind", "country", "lat",
   "lon", "score", "match", ...}]}``.
@@ -28,6 +29,7 @@ import click
 
 from geo.article import Article, load_article
 from geo.errors import ArticleError, GeoError, InputFileError
+from geo.geojson import LAYERS
 
 __all__ = ["main"]
 
@@ -112,18 +114,62 @@ def parse(
 @main.command()
 @click.argument("file", metavar="FILE")
 @click.option(
-    "-o", "--output", metavar="OUT.geojson", help="Write here instead of standard output."
+    "-o",
+    "--output",
+    metavar="OUT",
+    help="Write here instead of standard output (required for gpkg).",
 )
-def layers(file: str, output: str | None) -> None:
-    """Write the map layers of one article as an RFC 7946 GeoJSON FeatureCollection.
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["geojson", "gpkg"]),
+    default="geojson",
+    show_default=True,
+    help="GeoJSON (one FeatureCollection) or a GeoPackage with one table per layer.",
+)
+@click.option(
+    "--layer",
+    "only",
+    multiple=True,
+    type=click.Choice(list(LAYERS)),
+    help="Keep only this layer (repeat for several); default: all.",
+)
+@click.option("--no-reference", is_flag=True, help="Leave out the curated layers of data/layers/.")
+def layers(
+    file: str, output: str | None, fmt: str, only: tuple[str, ...], no_reference: bool
+) -> None:
+    """Write the map layers of one article: places, control zones, routes, events, areas,
+    distance checks and reference layers.
 
-    Every feature carries its provenance: layer, article, passage, start, end.
+    Every feature carries its provenance: layer, article, passage, start, end,
+    date and confidence; claim features also actor, claim and source.
+
+    \b
+    Examples:
+      geo layers article.txt -o layers.geojson
+      geo layers article.txt --layer route --layer control
+      geo layers article.txt --format gpkg -o layers.gpkg
     """
     from geo.gazetteer import LocalGazetteer
-    from geo.layers import article_layers
+    from geo.layers import article_layers, write_geopackage
     from geo.pipeline import parse_article
 
-    fc = article_layers(parse_article(load_article(file), LocalGazetteer()))
+    if fmt == "gpkg" and not output:
+        raise click.UsageError("--format gpkg needs -o OUT.gpkg (a GeoPackage is not text)")
+    gazetteer = LocalGazetteer()
+    fc = article_layers(
+        parse_article(load_article(file), gazetteer), gazetteer, reference=not no_reference
+    )
+    for warning in fc.pop("warnings", []):
+        click.echo(f"geo: warning: {warning}", err=True)
+    if only:
+        fc["features"] = [f for f in fc["features"] if f["properties"]["layer"] in only]
+    if fmt == "gpkg":
+        written = write_geopackage(fc, Path(output))
+        click.echo(
+            f"wrote {sum(written.values())} features in {len(written)} layers to {output}", err=True
+        )
+        return
     with _output(output) as out:
         out.write(json.dumps(fc, ensure_ascii=False, indent=1) + "\n")
 

@@ -20,7 +20,11 @@ from collections.abc import Iterable
 
 from geo.errors import GeoJSONError
 
-__all__ = ["validate_feature_collection"]
+__all__ = ["LAYERS", "validate_feature_collection"]
+
+#: The ``layer`` values of ``geo``'s features, in drawing order (areas beneath lines
+#: beneath points); :mod:`geo.layers` says what each holds.
+LAYERS = ("reference", "control", "area", "route", "distance", "event", "place")
 
 _MAX_PROBLEMS = 5
 

@@ -24,6 +24,7 @@ import folium
 from folium.elements import JSCSSMixin
 
 from geo.errors import MapAssetError
+from geo.geojson import LAYERS
 
 __all__ = [
     "ASSET_URL_PREFIX",
@@ -31,11 +32,21 @@ __all__ = [
     "country_outlines",
     "localize_assets",
     "main_cluster",
+    "shape_label",
     "write_static_assets",
 ]
 
 #: Where Streamlit serves the folder given to :func:`write_static_assets`.
 ASSET_URL_PREFIX = "/app/static/vendor"
+_LAYER_TITLES = {
+    "reference": "Reference layers",
+    "control": "Control zones",
+    "area": "Relative locations",
+    "route": "Routes",
+    "distance": "Distance checks",
+    "event": "Events",
+    "place": "Places",
+}
 _PIN_STYLE = (
     "width:14px;height:14px;border-radius:50%;background:#c0392b;"
     "border:2px solid #fff;box-shadow:0 0 2px #333;cursor:pointer"
@@ -126,15 +137,19 @@ def country_outlines() -> dict:
 
 
 def build_map(layers: dict) -> folium.Map:
-    """A folium map of the place layer of ``layers`` on the offline country basemap.
+    """A folium map of ``layers`` on the offline country basemap, one toggle per layer.
 
     Each place is a pin (a plain HTML marker, no image files) whose tooltip is
     the place name, escaped; pins carry ``data-place-id`` for tests and tools.
+    Zones, areas, routes and distance lines are drawn in their actor's colour
+    beneath the pins; their tooltips (actor, claim, places) are escaped too.
     """
     points = [
         f["geometry"]["coordinates"]
         for f in layers["features"]
-        if f["geometry"] and f["geometry"]["type"] == "Point"
+        if f["geometry"]
+        and f["geometry"]["type"] == "Point"
+        and f["properties"]["layer"] == "place"
     ]
     fmap = folium.Map(tiles=None, location=_centre(points), zoom_start=5, control_scale=True)
     folium.GeoJson(
@@ -149,29 +164,86 @@ def build_map(layers: dict) -> folium.Map:
         interactive=False,
         control=False,
     ).add_to(fmap)
-    places = folium.FeatureGroup(name="Places").add_to(fmap)
-    for feature in layers["features"]:
-        props = feature["properties"]
-        if props.get("layer") != "place":
+    groups: dict[str, folium.FeatureGroup] = {}
+    for layer in LAYERS:
+        features = [f for f in layers["features"] if f["properties"].get("layer") == layer]
+        if not features:
             continue
-        lon, lat = feature["geometry"]["coordinates"][:2]
-        folium.Marker(
-            [lat, lon],
-            icon=folium.DivIcon(
-                html=f'<div class="geo-pin" data-place-id="{html.escape(props["id"])}" '
-                f'style="{_PIN_STYLE}"></div>',
-                icon_size=(18, 18),
-                icon_anchor=(9, 9),
-            ),
-            tooltip=html.escape(props["name"]),
-            # broader places beneath narrower ones, so a town is never hidden by its country
-            z_index_offset=-1000 if props.get("kind") == "country" else 0,
-        ).add_to(places)
+        groups[layer] = folium.FeatureGroup(name=_LAYER_TITLES[layer]).add_to(fmap)
+        for feature in features:
+            if layer == "place":
+                _add_pin(feature, groups[layer])
+            else:
+                _add_shape(feature, groups[layer])
+    if len(groups) > 1:
+        folium.LayerControl(collapsed=False).add_to(fmap)
     core = main_cluster(points)
     if len(core) > 1:
         lons, lats = zip(*core, strict=True)
         fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
     return localize_assets(fmap)
+
+
+def _add_pin(feature: dict, group: folium.FeatureGroup) -> None:
+    props = feature["properties"]
+    lon, lat = feature["geometry"]["coordinates"][:2]
+    folium.Marker(
+        [lat, lon],
+        icon=folium.DivIcon(
+            html=f'<div class="geo-pin" data-place-id="{html.escape(props["id"])}" '
+            f'style="{_PIN_STYLE}"></div>',
+            icon_size=(18, 18),
+            icon_anchor=(9, 9),
+        ),
+        tooltip=html.escape(props["name"]),
+        # broader places beneath narrower ones, so a town is never hidden by its country
+        z_index_offset=-1000 if props.get("kind") == "country" else 0,
+    ).add_to(group)
+
+
+def _add_shape(feature: dict, group: folium.FeatureGroup) -> None:
+    props = feature["properties"]
+    colour = props.get("colour") or "#555555"
+    layer = props["layer"]
+    style = {
+        "color": colour,
+        "weight": 3 if layer in ("route", "distance", "event") else 1.5,
+        "fillColor": colour,
+        "fillOpacity": 0.18 if layer in ("control", "reference") else 0.08,
+        "dashArray": "6 4" if layer in ("area", "distance", "reference") else None,
+    }
+    folium.GeoJson(
+        {"type": "Feature", "geometry": feature["geometry"], "properties": {}},
+        style_function=lambda _, style=style: style,
+        # an event at a point is a ring in its actor's colour, not Leaflet's image pin
+        marker=folium.CircleMarker(radius=9, fill=True),
+        tooltip=folium.Tooltip(html.escape(shape_label(props))),
+    ).add_to(group)
+
+
+def shape_label(props: dict) -> str:
+    """The one-line label of a claim or reference feature (plain text; escape it for HTML).
+
+    Examples
+    --------
+    >>> shape_label({"layer": "route", "actor_name": "Rebels", "claim": "movement",
+    ...              "movement": "advance", "places": [{"name": "Idlib"}, {"name": "Hama"}]})
+    'Rebels · advance · Idlib → Hama'
+    >>> shape_label({"layer": "distance", "claim": "distance", "stated_km": 124.0,
+    ...              "measured_km": 125.3, "consistent": True,
+    ...              "places": [{"name": "Sukhna"}, {"name": "Deir Ezzor"}]})
+    'distance · Sukhna → Deir Ezzor · stated 124.0 km, measured 125.3 km: consistent'
+    """
+    if props.get("layer") == "reference":
+        return f"{props.get('reference') or 'reference'} · {props.get('source') or ''}".strip(" ·")
+    parts = [props.get("actor_name") or "", props.get("movement") or props.get("claim") or ""]
+    parts.append(" → ".join(p["name"] for p in props.get("places", [])))
+    if props.get("layer") == "distance":
+        verdict = "consistent" if props.get("consistent") else "inconsistent"
+        parts.append(
+            f"stated {props['stated_km']} km, measured {props['measured_km']} km: {verdict}"
+        )
+    return " · ".join(p for p in parts if p)
 
 
 def main_cluster(points: list) -> list[tuple[float, float]]:

@@ -52,6 +52,7 @@ __all__ = [
     "Mention",
     "SpanProposal",
     "find_mentions",
+    "part_of_longer_name",
     "propose_spans",
 ]
 
@@ -226,7 +227,7 @@ def find_mentions(
     taken: list[Mention] = []
     plain = matching_text(article.text)
     for probability, p in scored:  # the longest name wins: "Deir Ezzor province"
-        if _part_of_longer_name(plain, p.end):
+        if part_of_longer_name(plain, p.end):
             continue
         if any(p.start < m.end and m.start < p.end for m in taken):
             continue
@@ -239,7 +240,7 @@ def find_mentions(
 _NEXT_WORD = re.compile(r" ([A-Z][a-z]+)\b")
 
 
-def _part_of_longer_name(plain: str, end: int) -> bool:
+def part_of_longer_name(plain: str, end: int) -> bool:
     """Whether a capitalised word that no name of the gazetteer includes follows at ``end``.
 
     Then the place's name is the start of another name: "Syria Deeply", "Washington

@@ -17,7 +17,7 @@ def _place_id(parsed, surface: str) -> str:
     return next(m.place.id for m in parsed.mentions if m.name == surface)
 
 
-def test_click_palmyra_shows_its_passage_offline(page, app_url, sample_parsed):
+def test_click_palmyra_shows_its_passage_offline(page, app_url, sample_parsed, gazetteer):
     page.goto(app_url)
     palmyra = _place_id(sample_parsed, "Palmyra")
     pin = page.frame_locator(MAP_FRAME).locator(f'.geo-pin[data-place-id="{palmyra}"]')
@@ -29,17 +29,48 @@ def test_click_palmyra_shows_its_passage_offline(page, app_url, sample_parsed):
     assert found >= 2 and page.locator(".geo-passage").count() == found  # one per mention
 
 
-def test_download_is_valid_rfc7946_with_provenance(page, app_url, sample_parsed):
+def test_download_is_valid_rfc7946_with_provenance(page, app_url, sample_parsed, gazetteer):
     page.goto(app_url)
     button = page.get_by_role("button", name="Download layers (GeoJSON)")
     with page.expect_download() as info:
         button.click()
     fc = json.loads(open(info.value.path(), encoding="utf-8").read())
-    validate_feature_collection(fc, required_properties=PROVENANCE_PROPERTIES)
-    assert fc == json.loads(json.dumps(article_layers(sample_parsed)))
-    for feature in fc["features"]:
-        lon, lat = feature["geometry"]["coordinates"]
-        assert -180 <= lon <= 180 and -90 <= lat <= 90
+    validate_feature_collection(fc)
+    assert fc == json.loads(json.dumps(article_layers(sample_parsed, gazetteer)))
+    drawn = [f for f in fc["features"] if f["properties"]["layer"] != "reference"]
+    validate_feature_collection(
+        {**fc, "features": drawn}, required_properties=PROVENANCE_PROPERTIES
+    )
+    assert {f["properties"]["layer"] for f in fc["features"]} >= {"place", "route", "control"}
+    for feature in drawn:
         props = feature["properties"]
         text = sample_parsed.article.text
         assert text[props["start"] : props["end"]] in props["passage"]
+
+
+def test_click_a_route_shows_the_claim_and_its_passage(page, app_url, sample_parsed, gazetteer):
+    fc = article_layers(sample_parsed, gazetteer)
+    retreat = next(
+        f
+        for f in fc["features"]
+        if f["properties"]["layer"] == "route" and f["properties"]["movement"] == "retreat"
+    )
+    (lon0, lat0), (lon1, lat1) = retreat["geometry"]["coordinates"][:2]
+    page.goto(app_url)
+    map_div = page.frame_locator(MAP_FRAME).locator("#map_div")
+    map_div.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for()
+    # where the middle of the route's first leg is drawn, asked of the Leaflet map itself
+    x, y = map_div.evaluate(
+        """(el, at) => {
+            const name = Object.keys(window).find(k => k.startsWith("map_")
+                && window[k] && window[k].latLngToContainerPoint);
+            const p = window[name].latLngToContainerPoint(at);
+            return [p.x, p.y];
+        }""",
+        [(lat0 + lat1) / 2, (lon0 + lon1) / 2],
+    )
+    map_div.click(position={"x": x, "y": y})
+    passage = page.locator(".geo-passage", has_text="retreat north")
+    passage.first.wait_for()
+    assert passage.first.locator("mark").first.inner_text().startswith("retreat north toward")
+    assert page.get_by_text("2017-05-18", exact=False).count() >= 1

@@ -87,8 +87,36 @@ def test_layers_writes_valid_geojson(run, tmp_path):
     out = tmp_path / "layers.geojson"
     assert run("layers", DATA / "aleppo-note.txt", "-o", out).exit_code == 0
     fc = json.loads(out.read_text(encoding="utf-8"))
-    validate_feature_collection(fc, required_properties=PROVENANCE_PROPERTIES)
-    assert {f["properties"]["article"] for f in fc["features"]} == {"aleppo-note"}
+    validate_feature_collection(fc)
+    drawn = [f for f in fc["features"] if f["properties"]["layer"] != "reference"]
+    validate_feature_collection(
+        {**fc, "features": drawn}, required_properties=PROVENANCE_PROPERTIES
+    )
+    assert {f["properties"]["article"] for f in drawn} == {"aleppo-note"}
+    assert any(f["properties"]["layer"] == "reference" for f in fc["features"])
+
+
+def test_layers_can_keep_some_layers_and_leave_out_reference(run, tmp_path):
+    out = tmp_path / "places.geojson"
+    args = ("layers", DATA / "aleppo-note.txt", "--layer", "place", "--no-reference", "-o", out)
+    assert run(*args).exit_code == 0
+    fc = json.loads(out.read_text(encoding="utf-8"))
+    assert fc["features"] and {f["properties"]["layer"] for f in fc["features"]} == {"place"}
+
+
+def test_layers_writes_a_geopackage(run, tmp_path):
+    import pyogrio
+
+    out = tmp_path / "layers.gpkg"
+    result = run("layers", DATA / "aleppo-note.txt", "--format", "gpkg", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "place" in {name for name, _ in pyogrio.list_layers(out)}
+
+
+def test_geopackage_needs_an_output_file(run):
+    result = run("layers", DATA / "aleppo-note.txt", "--format", "gpkg")
+    assert result.exit_code == 2
+    assert "--format gpkg needs -o OUT.gpkg" in result.output
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from geo.mapview import ASSET_URL_PREFIX, build_map, localize_assets, write_stat
 from geo.passages import passage_html
 
 
-def test_map_html_needs_no_network(sample_parsed, tmp_path):
-    html = build_map(article_layers(sample_parsed)).get_root().render()
+def test_map_html_needs_no_network(sample_parsed, gazetteer, tmp_path):
+    html = build_map(article_layers(sample_parsed, gazetteer)).get_root().render()
     external = re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", html)
     assert external == []
     local = re.findall(rf"""(?:src|href)=["']({re.escape(ASSET_URL_PREFIX)}/[^"']+)""", html)

@@ -1,0 +1,289 @@
+"""Stage 4a: the places a claim can name, as phrases of the text.
+
+The geoparser finds names ("Syria", "Anbar", the adjective "Iraqi"); claims
+speak of phrases around them. :func:`place_phrases` turns the parsed
+mentions into the places claims use:
+
+* **refined phrases**: a compass word before a name ("northeast Syria",
+  "western Anbar"), a border word after a name or adjective ("the Iraqi
+  border", "Syrian-Iraqi border"), an area word after it ("Anbar
+  province"), or a joined road name ("Damascus-Baghdad highway") is looked
+  up whole; when the gazetteer has the phrase, in the mention's country, it
+  replaces the mention;
+* **a country's border** seen from an article about its neighbour: "the
+  Iraqi border" in an article that names Syria is the Syria-Iraq stretch
+  (the neighbour most often named that shares a border);
+* **names in argument slots** the recogniser let go ("toward Sabaa
+  Biyar"): a capitalised name after a movement or location word, kept when
+  the gazetteer places it in a country the article names;
+* **back references**: "the border", "the frontier", "the base", "the
+  region", "the town" stand for the latest place of that sort before them.
+
+Every phrase keeps its offsets into the article text.
+
+Examples
+--------
+>>> from geo.article import Article
+>>> from geo.gazetteer import LocalGazetteer
+>>> from geo.pipeline import parse_article
+>>> gaz = LocalGazetteer()
+>>> text = "Kurdish forces hold northeast Syria. Rebels moved toward the Iraqi border."
+>>> parsed = parse_article(Article(id="a", text=text), gaz)
+>>> [(p.text, p.kind) for p in place_phrases(parsed, gaz)]
+[('northeast Syria', 'region'), ('Iraqi border', 'border')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+
+from geo.article import matching_text
+from geo.gazetteer import Candidate, Gazetteer
+from geo.geometry import COMPASS
+from geo.pipeline import ParsedArticle
+from geo.recognize import part_of_longer_name
+
+__all__ = ["PlacePhrase", "place_phrases"]
+
+#: Gazetteer kinds that stand for an area a claim can hold or move through.
+_REGION_KINDS = frozenset({"region", "admin1", "admin2", "desert", "county", "valley", "plain"})
+_BASE_KINDS = frozenset({"military_base", "airbase", "airport", "garrison", "camp", "checkpoint"})
+_TOWN_KINDS = frozenset({"city", "town", "village"})
+_MIN_PHRASE_SCORE = 0.85
+_MIN_SLOT_SCORE = 0.8
+_COMPASS_WORDS = "|".join(sorted((re.escape(w) for w in COMPASS if len(w) > 2), key=len)[::-1])
+_BEFORE_COMPASS = re.compile(rf"(?:\b(?:the\s+)?(?:far\s+)?)?\b({_COMPASS_WORDS})\s+$", re.I)
+_AFTER_BORDER = re.compile(
+    r"^(?:\s*[-\u2010-\u2015/]\s*[A-Z][\w.'’-]*)?(?:'s|’s)?\s+(?:border|borders|frontier|boundary)\b"
+)
+_AFTER_AREA = re.compile(
+    r"^\s+(?:province|governorate|region|district|countryside|desert|county)\b", re.I
+)
+_AFTER_ROAD = re.compile(
+    r"^\s*[-\u2013]\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s+(?:highway|road|motorway)\b"
+)
+_BORDER_NAME = re.compile(
+    r"\b[A-Z][\w.'’]+(?:\s*[-\u2010-\u2015/]\s*[A-Z][\w'’]+)?(?:'s|’s)?\s+"
+    r"(?:border|borders|frontier|boundary)\b"
+)
+_SLOT_NAME = re.compile(
+    r"\b(?:toward|towards|to|into|from|near|at|around|outside|reaching|reached|of|in|and)\s+"
+    r"(?:the\s+)?((?:(?:al|as|ad|ar|ash|at|az|el|ez)-)?[A-Z][\w'’-]+"
+    r"(?:\s+(?:(?:al|as|ad|ar|ash|at|az|el|ez)-)?[A-Z][\w'’-]+){0,2})"
+)
+_LIST_OF_PLACES = re.compile(r"\b(?:toward|towards|to|into|from|near)\b[^,;.]*$")
+_BACK_REFERENCE = re.compile(
+    r"\b(?:the|this|that)\s+(border|borders|frontier|base|camp|garrison|region|town|city)\b"
+    r"(?!\s+(?:of|between)\b)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class PlacePhrase:
+    """A place as a claim names it: ``text`` is ``article.text[start:end]``.
+
+    ``basis`` says how it was found: ``mention`` (the geoparser's),
+    ``phrase`` (a refined phrase), ``slot`` (a name in an argument slot),
+    ``reference`` ("the border": the latest such place). ``literal`` is
+    False for adjectives ("Iraqi"), which name a place without standing for it.
+    """
+
+    start: int
+    end: int
+    text: str
+    place: Candidate
+    confidence: float
+    basis: str = "mention"
+    literal: bool = True
+    cue: str = field(default="", compare=False)
+
+    @property
+    def kind(self) -> str:
+        return self.place.kind
+
+    @property
+    def point(self) -> tuple[float, float]:
+        """(lat, lon) that stands for the place."""
+        return (self.place.lat, self.place.lon)
+
+    @cached_property
+    def shape(self) -> BaseGeometry:
+        """The place's line or area, else its point (lon/lat)."""
+        geometry = self.place.geometry
+        return shape(geometry) if geometry else Point(self.place.lon, self.place.lat)
+
+    @property
+    def is_country(self) -> bool:
+        return self.place.kind == "country"
+
+    @property
+    def is_area(self) -> bool:
+        return self.place.kind in _REGION_KINDS or self.shape.geom_type.endswith("Polygon")
+
+
+def place_phrases(parsed: ParsedArticle, gazetteer: Gazetteer) -> list[PlacePhrase]:
+    """The article's place phrases, in text order, none overlapping another."""
+    text = parsed.article.text
+    plain = matching_text(text)
+    phrases = [
+        PlacePhrase(
+            m.start, m.end, m.name, m.place, m.confidence * m.recognition, literal=m.literal
+        )
+        for m in parsed.mentions
+    ]
+    named = Counter(p.place.name for p in phrases if p.is_country and p.literal)
+    countries = {p.place.country for p in phrases if p.is_country and p.literal}
+    phrases = [_refined(p, plain, gazetteer, named) for p in phrases]
+    phrases += _border_names(plain, gazetteer, named)
+    phrases = _without_overlaps(phrases)
+    phrases = _without_overlaps(phrases + _slot_names(plain, phrases, gazetteer, countries))
+    return _with_back_references(phrases, plain)
+
+
+def _refined(phrase: PlacePhrase, plain: str, gazetteer: Gazetteer, named: Counter) -> PlacePhrase:
+    """The longer phrase around ``phrase`` the gazetteer knows, or ``phrase``."""
+    before, after = plain[max(0, phrase.start - 20) : phrase.start], plain[phrase.end :][:40]
+    spans = []
+    if m := _AFTER_BORDER.match(after):
+        spans.append((phrase.start, phrase.end + m.end()))
+    if m := _AFTER_ROAD.match(after):
+        spans.append((phrase.start, phrase.end + m.end()))
+    if phrase.literal and (m := _BEFORE_COMPASS.search(before)):
+        spans.append((phrase.start - len(before) + m.start(), phrase.end))
+    if phrase.literal and (m := _AFTER_AREA.match(after)):
+        spans.append((phrase.start, phrase.end + m.end()))
+    for start, end in spans:
+        found = _best(gazetteer, plain[start:end], phrase.place.country)
+        if found is None:
+            continue
+        if found.kind == "border" and "-" not in found.name:
+            found = _neighbour_border(found, gazetteer, named) or found
+        literal = phrase.literal or found.kind == "border"
+        conf = max(phrase.confidence, 0.5) * found.score
+        return replace(
+            phrase,
+            start=start,
+            end=end,
+            text=plain[start:end],
+            place=found,
+            confidence=conf,
+            basis="phrase",
+            literal=literal,
+        )
+    return phrase
+
+
+def _best(gazetteer: Gazetteer, name: str, country: str) -> Candidate | None:
+    for candidate in gazetteer.lookup(name, limit=5):
+        if candidate.score >= _MIN_PHRASE_SCORE and candidate.country == country:
+            return candidate
+    return None
+
+
+def _neighbour_border(border: Candidate, gazetteer: Gazetteer, named: Counter) -> Candidate | None:
+    """ "The Iraqi border" in an article naming Syria: the stretch Iraq shares with Syria."""
+    own = border.name.removesuffix(" border")
+    for name, _ in named.most_common():
+        if name == own:
+            continue
+        shared = [
+            c for c in gazetteer.lookup(f"{own}-{name} border", limit=3) if c.kind == "border"
+        ]
+        if shared:
+            return shared[0]
+    return None
+
+
+def _border_names(plain: str, gazetteer: Gazetteer, named: Counter) -> list[PlacePhrase]:
+    """ "the Iraqi border", "Syrian and Iraqi borders": borders the recogniser may not offer."""
+    found = []
+    for m in _BORDER_NAME.finditer(plain):
+        border = next(
+            (c for c in gazetteer.lookup(m.group(0), limit=3) if c.kind == "border"), None
+        )
+        if border is None:
+            continue
+        if "-" not in border.name:
+            border = _neighbour_border(border, gazetteer, named) or border
+        start, end = m.span()
+        found.append(
+            PlacePhrase(start, end, plain[start:end], border, border.score * 0.8, "phrase")
+        )
+    return found
+
+
+def _slot_names(
+    plain: str, phrases: list[PlacePhrase], gazetteer: Gazetteer, countries: set[str]
+) -> list[PlacePhrase]:
+    """Names after movement and location words that the recogniser let go."""
+    taken = [(p.start, p.end) for p in phrases]
+    found = []
+    for match in _SLOT_NAME.finditer(plain):
+        start, end = match.span(1)
+        if any(s < end and start < e for s, e in taken) or part_of_longer_name(plain, end):
+            continue
+        if match.group(0).startswith("and") and not _LIST_OF_PLACES.search(
+            plain[max(0, start - 60) : start]
+        ):
+            continue
+        best = next(iter(gazetteer.lookup(match.group(1), limit=1)), None)
+        if (
+            best is not None
+            and not best.adjective
+            and best.kind != "country"
+            and best.score >= _MIN_SLOT_SCORE
+            and best.country in countries
+        ):
+            found.append(PlacePhrase(start, end, plain[start:end], best, best.score * 0.5, "slot"))
+    return found
+
+
+def _with_back_references(phrases: list[PlacePhrase], plain: str) -> list[PlacePhrase]:
+    """Add "the border", "the base"...: each the latest place of its sort before it."""
+    out = list(phrases)
+    for match in _BACK_REFERENCE.finditer(plain):
+        start, end = match.span()
+        if any(p.start < end and start < p.end for p in phrases):
+            continue
+        word = match.group(1).lower()
+        earlier = [p for p in phrases if p.end <= start and p.literal]
+        target = next((p for p in reversed(earlier) if _is_sort(p, word, plain)), None)
+        if target is not None:
+            out.append(
+                replace(
+                    target,
+                    start=start,
+                    end=end,
+                    text=plain[start:end],
+                    confidence=target.confidence * 0.8,
+                    basis="reference",
+                )
+            )
+    return sorted(out, key=lambda p: p.start)
+
+
+def _is_sort(phrase: PlacePhrase, word: str, plain: str) -> bool:
+    if word in ("border", "borders", "frontier"):
+        return phrase.kind == "border" or "border" in phrase.place.name.lower()
+    if word in ("base", "camp", "garrison"):
+        context = plain[max(0, phrase.start - 60) : phrase.end + 30].lower()
+        return phrase.kind in _BASE_KINDS or any(w in context for w in ("base", "camp", "garrison"))
+    if word == "region":
+        return phrase.is_area and not phrase.is_country and phrase.kind != "border"
+    return phrase.kind in _TOWN_KINDS
+
+
+def _without_overlaps(phrases: list[PlacePhrase]) -> list[PlacePhrase]:
+    """Longest first; a phrase overlapping a kept one is dropped."""
+    kept: list[PlacePhrase] = []
+    for p in sorted(phrases, key=lambda p: (-(p.end - p.start), p.start)):
+        if not any(k.start < p.end and p.start < k.end for k in kept):
+            kept.append(p)
+    return sorted(kept, key=lambda p: p.start)
