@@ -60,6 +60,9 @@ st.caption(
     " · ".join(x for x in (article.source, article.author, str(article.published or "")) if x)
 )
 
+for warning in layers.get("warnings", []):
+    st.warning(f"Reference layer: {warning}")
+
 map_col, text_col = st.columns([3, 2])
 with map_col:
     clicked = st_folium(

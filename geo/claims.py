@@ -72,6 +72,11 @@ _QUALIFIER = (
     r"less than|under|within|up to|at least|just over|just under)\s+)?"
 )
 _MILE_KM = 1.609344
+#: Between an actor and the verb it does directly ("PMF forces traversing", "ISIS fighters
+#: pushed"): nothing but a force noun.
+_ADJACENT = re.compile(
+    r"\s*(?:forces|troops|fighters|militias|militiamen|units|soldiers|warplanes|jets)?\s*", re.I
+)
 #: At most this many characters between a movement word and its next place ("toward the
 #: ISIS-controlled crossroads of Sukhna" is 35).
 _ARGUMENT_GAP = 70
@@ -610,6 +615,8 @@ class _Extractor:
             if before:
                 return before[-1].actor
             return self.last_agent or self.previous_subject
+        if before and _ADJACENT.fullmatch(self.plain[before[-1].end : pos]):
+            return before[-1].actor  # "link up with PMF forces traversing": the forces traverse
         for a in reversed(before):
             head = self._appositive_head(a, pos)
             if head is not None:

@@ -64,8 +64,19 @@ __all__ = [
     "write_geopackage",
 ]
 
-#: Properties every feature drawn from an article has.
-PROVENANCE_PROPERTIES = ("layer", "article", "passage", "start", "end", "date", "confidence")
+#: Properties every feature drawn from an article has (reference features too, with nulls
+#: for the article's).
+PROVENANCE_PROPERTIES = (
+    "layer",
+    "claim",
+    "actor",
+    "article",
+    "passage",
+    "start",
+    "end",
+    "date",
+    "confidence",
+)
 _NEUTRAL_COLOUR = "#555555"
 #: How near (degrees, about 3 km) a click must fall to a route or border to pick it.
 _LINE_CLICK_DEG = 0.03
@@ -97,6 +108,8 @@ def place_features(parsed: ParsedArticle) -> list[dict]:
                 "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
                 "properties": {
                     "layer": "place",
+                    "claim": "place",
+                    "actor": None,
                     "id": place_id,
                     "name": place.name,
                     "gazetteer_id": place_id,
@@ -249,12 +262,12 @@ def article_layers(
     claims = extract_claims(parsed, gazetteer, actors)
     features = place_features(parsed) + claim_features(parsed, claims, gazetteer)
     fc: dict = {"type": "FeatureCollection", "features": features}
-    validate_feature_collection(fc, required_properties=PROVENANCE_PROPERTIES)
     if reference:
         extra, warnings = load_reference_layers()
         fc["features"] = extra + fc["features"]
         if warnings:
             fc["warnings"] = warnings
+    validate_feature_collection(fc, required_properties=PROVENANCE_PROPERTIES)
     return fc
 
 

@@ -167,6 +167,8 @@ def load_reference_layer(path: Path) -> tuple[list[dict], list[str]]:
             end=None,
             date=props.get("date") or date,
             confidence=1.0,
+            claim="reference",
+            actor=props.get("actor"),  # an actor id, when the layer is someone's (a front line)
         )
         checked = {"type": "Feature", "geometry": geometry, "properties": properties}
         if "id" in feature:

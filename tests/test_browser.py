@@ -60,16 +60,19 @@ def test_click_a_route_shows_the_claim_and_its_passage(page, app_url, sample_par
     map_div = page.frame_locator(MAP_FRAME).locator("#map_div")
     map_div.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for()
     # where the middle of the route's first leg is drawn, asked of the Leaflet map itself
-    x, y = map_div.evaluate(
-        """(el, at) => {
-            const name = Object.keys(window).find(k => k.startsWith("map_")
-                && window[k] && window[k].latLngToContainerPoint);
-            const p = window[name].latLngToContainerPoint(at);
-            return [p.x, p.y];
-        }""",
-        [(lat0 + lat1) / 2, (lon0 + lon1) / 2],
-    )
-    map_div.click(position={"x": x, "y": y})
+    # once the map has stopped moving (it fits its bounds after loading)
+    where = """(el, at) => {
+        const name = Object.keys(window).find(k => k.startsWith("map_")
+            && window[k] && window[k].latLngToContainerPoint);
+        const p = window[name].latLngToContainerPoint(at);
+        return [Math.round(p.x), Math.round(p.y)];
+    }"""
+    middle = [(lat0 + lat1) / 2, (lon0 + lon1) / 2]
+    point, previous = map_div.evaluate(where, middle), None
+    while point != previous:
+        page.wait_for_timeout(500)
+        point, previous = map_div.evaluate(where, middle), point
+    map_div.click(position={"x": point[0], "y": point[1]})
     passage = page.locator(".geo-passage", has_text="retreat north")
     passage.first.wait_for()
     assert passage.first.locator("mark").first.inner_text().startswith("retreat north toward")

@@ -237,7 +237,7 @@ def test_sample_pmf_reaches_the_border_and_moves_down_the_frontier(sample):
     arrivals = _with(sample, "event", "pmf", "reached the Syrian border")
     assert arrivals and arrivals[0]["geometry"]["type"] in ("LineString", "MultiLineString")
     assert arrivals[0]["properties"]["date"] == "2017-05-29"
-    (down,) = _with(sample, "route", "iran_backed", "traversing down the frontier")
+    (down,) = _with(sample, "route", "pmf", "traversing down the frontier")
     places = [p["place"] for p in down["properties"]["places"]]
     assert places[-1] == "Western Anbar"
     assert down["geometry"]["coordinates"][-1][0] < 42.5  # western Anbar, not Baghdad

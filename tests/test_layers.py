@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from geo.actors import ActorBook
 from geo.errors import GeoJSONError
 from geo.geojson import LAYERS, validate_feature_collection
 from geo.layers import PROVENANCE_PROPERTIES, article_layers, to_geodataframe, write_geopackage
@@ -47,6 +48,10 @@ def test_sample_layers_are_valid_and_carry_provenance(sample_layers, sample_pars
     assert any("ancient town of Palmyra" in m["passage"] for m in palmyra["properties"]["mentions"])
     reference = [f for f in fc["features"] if f["properties"]["layer"] == "reference"]
     assert reference and all(f["properties"]["source"] for f in reference)
+    validate_feature_collection(fc, required_properties=PROVENANCE_PROPERTIES)
+    actors = {a.id for a in ActorBook.load()}
+    claimed = [f["properties"]["actor"] for f in drawn if f["properties"]["layer"] != "place"]
+    assert {a for a in claimed if a} <= actors and len(set(claimed)) >= 5
 
 
 def test_layers_round_trip_through_geopandas(sample_layers, tmp_path):
