@@ -14,6 +14,8 @@ __all__ = [
     "GeometryError",
     "InputFileError",
     "MapAssetError",
+    "ModelError",
+    "NLPError",
     "ParseError",
     "ReferenceLayerError",
 ]
