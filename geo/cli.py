@@ -28,8 +28,9 @@ from typing import TextIO
 import click
 
 from geo.article import Article, load_article
-from geo.errors import ArticleError, GeoError, InputFileError
+from geo.errors import GeoError, InputFileError
 from geo.geojson import LAYERS
+from geo.ingest import articles_from_jsonl
 
 __all__ = ["main"]
 
@@ -95,6 +96,8 @@ def parse(
     Each FILE is a UTF-8 text article whose id is its file name without
     extension. With --jsonl, each line of IN.jsonl is an article; malformed
     lines are reported on standard error with their line number and skipped.
+    Ids are made safe (lowercase letters, digits and hyphens) and unique; a
+    line without an "id" gets NAME-N, the file's name and the line number.
 
     Articles are parsed in parallel; lines are written as they are ready, in
     the order of the input.
@@ -103,7 +106,7 @@ def parse(
 
     if bool(files) == bool(jsonl_in):
         raise click.UsageError("give either FILE... or --jsonl IN.jsonl (not both, not neither)")
-    articles = list(_jsonl_articles(jsonl_in)) if jsonl_in else [load_article(f) for f in files]
+    articles = _jsonl_articles(jsonl_in) if jsonl_in else [load_article(f) for f in files]
     if progress is None:
         progress = len(articles) > 1 and sys.stderr.isatty()
     with _output(output) as out:
@@ -257,24 +260,16 @@ def gazetteer_import(file: str, admin1_codes: str | None, index: str | None) -> 
     click.echo(str(report))
 
 
-def _jsonl_articles(path: str) -> Iterator[Article]:
+def _jsonl_articles(path: str) -> list[Article]:
     try:
-        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from exc
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                    raise ArticleError('expected an object with a "text" string')
-                if not record["text"].strip():
-                    raise ArticleError("the article is empty")
-                yield Article(id=str(record.get("id", number)), text=record["text"])
-            except (json.JSONDecodeError, ArticleError) as exc:
-                click.echo(f"geo: warning: {path} line {number}: {exc}; skipped", err=True)
+        report = articles_from_jsonl(handle, origin=path)
+    for message in report.skipped:
+        click.echo(f"geo: warning: {path} {message}; skipped", err=True)
+    return list(report.articles)
 
 
 @contextmanager

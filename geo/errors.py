@@ -18,6 +18,7 @@ __all__ = [
     "NLPError",
     "ParseError",
     "ReferenceLayerError",
+    "StoreError",
 ]
 
 
@@ -67,3 +68,7 @@ class ModelError(GeoError, RuntimeError):
 
 class NLPError(GeoError, RuntimeError):
     """The spaCy language model is not installed."""
+
+
+class StoreError(GeoError, RuntimeError):
+    """The library file cannot be used, or has no such article."""

@@ -123,6 +123,7 @@ def place_features(parsed: ParsedArticle) -> list[dict]:
                     "start": first.start,
                     "end": first.end,
                     "confidence": round(max(m.confidence * m.recognition for m in mentions), 4),
+                    "corrected": any(m.corrected for m in mentions),
                     "mentions": [_mention_record(parsed, m) for m in mentions],
                 },
             }
@@ -139,6 +140,9 @@ def _mention_record(parsed: ParsedArticle, mention: ResolvedMention) -> dict:
         "passage": parsed.article.text[p_start:p_end],
         "passage_start": p_start,
         "passage_end": p_end,
+        "literal": mention.literal,
+        "confidence": round(mention.confidence * mention.recognition, 4),
+        "corrected": mention.corrected,
     }
 
 
@@ -156,6 +160,7 @@ def claim_features(parsed: ParsedArticle, claims: list[Claim], gazetteer: Gazett
     >>> [f["properties"]["layer"] for f in claim_features(parsed, extract_claims(parsed, gaz), gaz)]
     ['route']
     """
+    corrected = {m.place.id for m in parsed.mentions if m.corrected}
     features = []
     for claim in claims:
         drawn = _shape(claim, gazetteer)
@@ -175,6 +180,7 @@ def claim_features(parsed: ParsedArticle, claims: list[Claim], gazetteer: Gazett
             ],
             "source": claim.source,
             "hedged": claim.hedged,
+            "corrected": any(p.place.id in corrected for p in claim.places),
             "cue": claim.cue,
             **extra,
         }

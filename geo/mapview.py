@@ -38,6 +38,7 @@ __all__ = [
 
 #: Where Streamlit serves the folder given to :func:`write_static_assets`.
 ASSET_URL_PREFIX = "/app/static/vendor"
+_FOCUS_ZOOM = 9
 _LAYER_TITLES = {
     "reference": "Reference layers",
     "control": "Control zones",
@@ -136,8 +137,11 @@ def country_outlines() -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def build_map(layers: dict) -> folium.Map:
+def build_map(layers: dict, *, focus: tuple[float, float] | None = None) -> folium.Map:
     """A folium map of ``layers`` on the offline country basemap, one toggle per layer.
+
+    The first view fits the article's main cluster of places, or centres on
+    ``focus`` (lat, lon) at town scale when given.
 
     Each place is a pin (a plain HTML marker, no image files) whose tooltip is
     the place name, escaped; pins carry ``data-place-id`` for tests and tools.
@@ -151,7 +155,12 @@ def build_map(layers: dict) -> folium.Map:
         and f["geometry"]["type"] == "Point"
         and f["properties"]["layer"] == "place"
     ]
-    fmap = folium.Map(tiles=None, location=_centre(points), zoom_start=5, control_scale=True)
+    fmap = folium.Map(
+        tiles=None,
+        location=list(focus) if focus else _centre(points),
+        zoom_start=_FOCUS_ZOOM if focus else 5,
+        control_scale=True,
+    )
     folium.GeoJson(
         country_outlines(),
         name="Countries (countryinfo)",
@@ -177,6 +186,8 @@ def build_map(layers: dict) -> folium.Map:
                 _add_shape(feature, groups[layer])
     if len(groups) > 1:
         folium.LayerControl(collapsed=False).add_to(fmap)
+    if focus is not None:
+        return localize_assets(fmap)
     core = main_cluster(points)
     if len(core) > 1:
         lons, lats = zip(*core, strict=True)

@@ -33,13 +33,15 @@ class ParsedArticle:
     """An article with its sentences, its placed mentions and those it could not place.
 
     ``unplaced`` are spans recognised as place names that no candidate fits
-    (a place the gazetteer lacks), kept for the reader and for corrections.
+    (a place the gazetteer lacks), kept for the reader and for corrections;
+    ``dropped`` the spans a reader said are no place (:mod:`geo.corrections`).
     """
 
     article: Article
     sentences: tuple[tuple[int, int], ...]
     mentions: tuple[ResolvedMention, ...]
     unplaced: tuple[Mention, ...] = ()
+    dropped: tuple[tuple[int, int], ...] = ()
 
     def passage_span(self, offset: int) -> tuple[int, int]:
         """The sentence ``(start, end)`` that holds character ``offset``."""

@@ -104,7 +104,8 @@ class ResolvedMention:
     """A mention with the place chosen for it and the ranked candidates it came from.
 
     ``confidence`` is the probability of the chosen place given the mention;
-    ``recognition`` the recogniser's probability that the span names a place.
+    ``recognition`` the recogniser's probability that the span names a place;
+    ``corrected`` says a reader chose the place (:mod:`geo.corrections`).
     """
 
     start: int
@@ -116,6 +117,7 @@ class ResolvedMention:
     recognition: float = 1.0
     literal: bool = True
     probabilities: tuple[float, ...] = ()
+    corrected: bool = False
 
 
 @dataclass

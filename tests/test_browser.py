@@ -6,8 +6,10 @@ import json
 
 import pytest
 
+from geo.article import Article
 from geo.geojson import validate_feature_collection
 from geo.layers import PROVENANCE_PROPERTIES, article_layers
+from geo.pipeline import parse_article
 
 pytestmark = pytest.mark.browser
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -20,7 +22,7 @@ def _place_id(parsed, surface: str) -> str:
 def test_click_palmyra_shows_its_passage_offline(page, app_url, sample_parsed, gazetteer):
     page.goto(app_url)
     palmyra = _place_id(sample_parsed, "Palmyra")
-    pin = page.frame_locator(MAP_FRAME).locator(f'.geo-pin[data-place-id="{palmyra}"]')
+    pin = _map(page).locator(f'.geo-pin[data-place-id="{palmyra}"]')
     pin.click()
     passage = page.locator(".geo-passage", has_text="ancient town of Palmyra")
     passage.first.wait_for()
@@ -57,7 +59,7 @@ def test_click_a_route_shows_the_claim_and_its_passage(page, app_url, sample_par
     )
     (lon0, lat0), (lon1, lat1) = retreat["geometry"]["coordinates"][:2]
     page.goto(app_url)
-    map_div = page.frame_locator(MAP_FRAME).locator("#map_div")
+    map_div = _map(page).locator("#map_div")
     map_div.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for()
     # where the middle of the route's first leg is drawn, asked of the Leaflet map itself
     # once the map has stopped moving (it fits its bounds after loading)
@@ -77,3 +79,97 @@ def test_click_a_route_shows_the_claim_and_its_passage(page, app_url, sample_par
     passage.first.wait_for()
     assert passage.first.locator("mark").first.inner_text().startswith("retreat north toward")
     assert page.get_by_text("2017-05-18", exact=False).count() >= 1
+
+
+def _map(page):
+    """The map's frame once the page has settled (a rerun briefly shows the old map too)."""
+    page.wait_for_function(
+        f"document.querySelectorAll('{MAP_FRAME}').length === 1"
+        " && !document.querySelector('[data-stale=\"true\"]')"
+    )
+    return page.frame_locator(MAP_FRAME)
+
+
+def _open_add_articles(page):
+    page.get_by_text("Add articles").click()
+
+
+def test_upload_an_article_and_see_its_places(page, app_url, tmp_path, gazetteer):
+    text = (
+        "Rebels advance on Hama\n\nRebels advanced south from Idlib toward the city of Hama "
+        "in Syria on Monday, residents said.\n"
+    )
+    upload = tmp_path / "idlib-report.txt"
+    upload.write_text(text, encoding="utf-8")
+    expected = {m.place.id for m in parse_article(Article(id="x", text=text), gazetteer).mentions}
+    page.goto(app_url)
+    _open_add_articles(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.get_by_role("button", name="Add the uploaded files").click()
+    page.get_by_text("idlib-report.txt: 1 article(s) added").wait_for()
+    page.get_by_role("heading", name="Rebels advance on Hama").wait_for()
+    frame = _map(page)
+    assert len(expected) >= 3  # Idlib, Hama, Syria
+    for place_id in expected:
+        frame.locator(f'.geo-pin[data-place-id="{place_id}"]').wait_for()
+    assert "article=idlib-report-" in page.url
+
+
+def test_a_correction_survives_a_reload_and_can_be_undone(page, app_url, sample_parsed):
+    palmyra = _place_id(sample_parsed, "Palmyra")
+    pin = f'.geo-pin[data-place-id="{palmyra}"]'
+    page.goto(app_url)
+    _map(page).locator(pin).click()
+    page.get_by_text("Correct this place").click()
+    page.get_by_role("button", name="Not a place").click()
+    page.get_by_role("button", name="Undo the last correction (1)").wait_for()
+    page.reload()
+    page.get_by_role("button", name="Undo the last correction (1)").wait_for()
+    frame = _map(page)
+    frame.locator(".geo-pin").first.wait_for()
+    assert frame.locator(pin).count() == 0  # Palmyra is off the map, after a reload too
+    page.get_by_role("button", name="Undo the last correction (1)").click()
+    page.get_by_role("button", name="Undo the last correction (1)").wait_for(state="detached")
+    _map(page).locator(pin).wait_for()
+    assert page.get_by_role("button", name="Undo the last correction (1)").count() == 0
+
+
+def test_click_a_mention_in_the_text_focuses_the_map(page, app_url, sample_parsed):
+    palmyra = _place_id(sample_parsed, "Palmyra")
+    page.goto(app_url)
+    link = page.locator(f'a.geo-mention[href*="focus={palmyra}"]').first
+    link.click()
+    page.wait_for_url(f"**focus={palmyra}**")
+    page.get_by_role("heading", name="Tadmur").wait_for()
+    map_div = _map(page).locator("#map_div")
+    map_div.locator(f'.geo-pin[data-place-id="{palmyra}"]').wait_for()
+    centre = map_div.evaluate(
+        """el => {
+            const name = Object.keys(window).find(k => k.startsWith("map_")
+                && window[k] && window[k].getCenter);
+            const c = window[name].getCenter();
+            return [c.lat, c.lng, window[name].getZoom()];
+        }"""
+    )
+    place = next(m.place for m in sample_parsed.mentions if m.place.id == palmyra)
+    assert abs(centre[0] - place.lat) < 0.05 and abs(centre[1] - place.lon) < 0.05
+    assert centre[2] >= 8
+
+
+def test_pasted_html_and_scripts_stay_text(page, app_url):
+    hostile = (
+        "Clashes near Aleppo <script>window.__geo_xss = 1</script> and "
+        '<img src=x onerror="window.__geo_xss = 2"> in Syria.'
+    )
+    page.goto(app_url)
+    _open_add_articles(page)
+    form = page.locator('[data-testid="stForm"]')
+    form.get_by_label("Title").fill("Hostile <b>title</b>")
+    form.get_by_label("Text").fill(hostile)
+    form.get_by_role("button", name="Add the pasted text").click()
+    page.get_by_role("heading", name="Hostile <b>title</b>").wait_for()
+    article = page.locator(".geo-article")
+    article.get_by_text("<script>window.__geo_xss = 1</script>", exact=False).wait_for()
+    assert article.locator("script, img").count() == 0
+    assert page.evaluate("window.__geo_xss") is None
+    assert page.locator('img[src="x"]').count() == 0
