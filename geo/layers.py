@@ -54,6 +54,7 @@ from geo.resolve import ResolvedMention
 
 __all__ = [
     "PROVENANCE_PROPERTIES",
+    "actor_legend",
     "article_layers",
     "claim_caption",
     "claim_features",
@@ -390,3 +391,23 @@ def claim_caption(props: dict) -> str:
     if props.get("hedged"):
         parts.append("an intention or attempt, not a reported event")
     return " · ".join(parts)
+
+
+def actor_legend(fc: dict) -> list[tuple[str, str, int]]:
+    """(actor name, colour, features) of every actor drawn in ``fc``, most drawn first.
+
+    Examples
+    --------
+    >>> fc = {"features": [{"properties": {"actor": "isis", "actor_name": "Islamic State",
+    ...                                    "colour": "#1a1a1a"}},
+    ...                    {"properties": {"actor": None}}]}
+    >>> actor_legend(fc)
+    [('Islamic State', '#1a1a1a', 1)]
+    """
+    seen: dict[str, list] = {}
+    for feature in fc["features"]:
+        props = feature["properties"]
+        if props.get("actor"):
+            entry = seen.setdefault(props["actor"], [props["actor_name"], props["colour"], 0])
+            entry[2] += 1
+    return sorted((tuple(e) for e in seen.values()), key=lambda e: (-e[2], e[0]))

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 import folium
 from folium.elements import JSCSSMixin
+from folium.plugins import MarkerCluster
 
 from geo.errors import MapAssetError
 from geo.geojson import LAYERS
@@ -137,11 +138,14 @@ def country_outlines() -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def build_map(layers: dict, *, focus: tuple[float, float] | None = None) -> folium.Map:
+def build_map(
+    layers: dict, *, focus: tuple[float, float] | None = None, cluster: bool = False
+) -> folium.Map:
     """A folium map of ``layers`` on the offline country basemap, one toggle per layer.
 
     The first view fits the article's main cluster of places, or centres on
-    ``focus`` (lat, lon) at town scale when given.
+    ``focus`` (lat, lon) at town scale when given. ``cluster`` gathers nearby
+    pins into counted clusters (for many articles at once).
 
     Each place is a pin (a plain HTML marker, no image files) whose tooltip is
     the place name, escaped; pins carry ``data-place-id`` for tests and tools.
@@ -178,7 +182,8 @@ def build_map(layers: dict, *, focus: tuple[float, float] | None = None) -> foli
         features = [f for f in layers["features"] if f["properties"].get("layer") == layer]
         if not features:
             continue
-        groups[layer] = folium.FeatureGroup(name=_LAYER_TITLES[layer]).add_to(fmap)
+        group = MarkerCluster if cluster and layer == "place" else folium.FeatureGroup
+        groups[layer] = group(name=_LAYER_TITLES[layer]).add_to(fmap)
         for feature in features:
             if layer == "place":
                 _add_pin(feature, groups[layer])
@@ -206,7 +211,9 @@ def _add_pin(feature: dict, group: folium.FeatureGroup) -> None:
             icon_size=(18, 18),
             icon_anchor=(9, 9),
         ),
-        tooltip=html.escape(props["name"]),
+        tooltip=html.escape(
+            f"{props['name']} · {props['count']} mentions" if "count" in props else props["name"]
+        ),
         # broader places beneath narrower ones, so a town is never hidden by its country
         z_index_offset=-1000 if props.get("kind") == "country" else 0,
     ).add_to(group)

@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -62,6 +63,11 @@ CREATE TABLE IF NOT EXISTS corrections (
     undone TEXT
 );
 CREATE INDEX IF NOT EXISTS corrections_article ON corrections (article_id);
+CREATE TABLE IF NOT EXISTS layers (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    collection TEXT NOT NULL
+);
 """
 
 
@@ -278,6 +284,41 @@ class Library:
                 (article_id,),
             ).fetchall()
         return [Correction(*row) for row in rows]
+
+    def corrections_state(self) -> str:
+        """Changes whenever a correction is added or undone anywhere (for caches).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> lib = Library(pathlib.Path(tempfile.mkdtemp()) / "l.sqlite")
+        >>> before = lib.corrections_state()
+        >>> _ = lib.add_correction(Correction("Homs", "drop"))
+        >>> before != lib.corrections_state()
+        True
+        """
+        with self._connection() as db:
+            row = db.execute("SELECT count(*), max(id), max(undone) FROM corrections").fetchone()
+        return "/".join(str(v) for v in row)
+
+    # -- computed layers ----------------------------------------------------------------------
+
+    def cached_layers(self, article_id: str, key: str) -> dict | None:
+        """The layers kept for an article under ``key`` (code, data and corrections); None
+        when there are none or they were computed under another key."""
+        with self._connection() as db:
+            row = db.execute(
+                "SELECT collection FROM layers WHERE article_id = ? AND key = ?", (article_id, key)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def keep_layers(self, article_id: str, key: str, collection: dict) -> None:
+        """Keep an article's layers, computed under ``key``, for the next time."""
+        with self._connection() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO layers (article_id, key, collection) VALUES (?, ?, ?)",
+                (article_id, key, json.dumps(collection, ensure_ascii=False)),
+            )
 
     def undo_last(self, article_id: str) -> Correction | None:
         """Take back the newest correction in force for this article; None when there is none."""

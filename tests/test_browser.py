@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from geo.article import Article
 from geo.geojson import validate_feature_collection
@@ -90,6 +92,20 @@ def _map(page):
     return page.frame_locator(MAP_FRAME)
 
 
+def _eventually(check, failure: str, seconds: float = 30.0) -> None:
+    """Wait until ``check()`` holds (the page reruns in between); fail with ``failure``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if check():
+                return
+        except PlaywrightError:
+            pass  # the page was between two renders
+        if time.monotonic() > deadline:
+            raise AssertionError(failure)
+        time.sleep(0.25)
+
+
 def _open_add_articles(page):
     page.get_by_text("Add articles").click()
 
@@ -173,3 +189,60 @@ def test_pasted_html_and_scripts_stay_text(page, app_url):
     assert article.locator("script, img").count() == 0
     assert page.evaluate("window.__geo_xss") is None
     assert page.locator('img[src="x"]').count() == 0
+
+
+def _remove_layer(page, layer: str) -> None:
+    """Take a layer out of the sidebar's 'Layers shown and exported' switch."""
+    switch = page.locator('[data-testid="stMultiSelect"]')
+    switch.get_by_role("button", name=f"Remove {layer}").click()
+
+
+def test_a_layer_switched_off_leaves_map_and_exports(page, app_url):
+    page.goto(app_url)
+    _map(page).locator(".leaflet-control-layers").get_by_text("Routes").wait_for()
+    _remove_layer(page, "route")
+
+    def routes_gone() -> bool:
+        controls = _map(page).locator(".leaflet-control-layers")
+        return controls.get_by_text("Places").count() == 1 and (
+            controls.get_by_text("Routes").count() == 0
+        )
+
+    _eventually(routes_gone, "the Routes layer stayed on the map")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download layers (GeoJSON)").click()
+    fc = json.loads(open(info.value.path(), encoding="utf-8").read())
+    layers = {f["properties"]["layer"] for f in fc["features"]}
+    assert "route" not in layers and {"place", "control"} <= layers
+
+
+def test_exports_download_and_open(page, app_url, tmp_path):
+    import csv
+
+    import pyogrio
+
+    from geo.export import MENTION_COLUMNS
+
+    page.goto(app_url)
+    _map(page).locator(".geo-pin").first.wait_for()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download GeoPackage").click()
+    gpkg = tmp_path / "layers.gpkg"
+    info.value.save_as(gpkg)
+    assert {"place", "route", "control"} <= {name for name, _ in pyogrio.list_layers(gpkg)}
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download mentions (CSV)").click()
+    rows = list(csv.reader(open(info.value.path(), encoding="utf-8")))
+    assert tuple(rows[0]) == MENTION_COLUMNS and len(rows) > 50
+    assert any(row[3] == "Palmyra" and row[6] == "Tadmur" for row in rows)
+
+
+def test_corpus_view_lists_every_passage_of_a_place(page, app_url, sample_parsed):
+    palmyra = _place_id(sample_parsed, "Palmyra")
+    page.goto(app_url)
+    page.get_by_text("Corpus", exact=True).click()
+    page.get_by_role("heading", name="Corpus:").wait_for()
+    _map(page).locator(f'.geo-pin[data-place-id="{palmyra}"]').click()
+    page.get_by_text("3 mentions in 1 articles").wait_for()
+    title = "Why Iran-Backed Forces in Iraq and Syria Can't Link Up Yet"
+    assert page.get_by_text(f"{title} · 2017-06-02").count() == 3
