@@ -220,35 +220,47 @@ def _legend(fc: dict) -> None:
         st.html(f'<div class="geo-legend">{chips}</div>')
 
 
-def _exports(fc: dict, article_id: str) -> None:
+@st.cache_data(max_entries=16, show_spinner=False)
+def _export_files(key: tuple, _fc: dict) -> dict[str, str | bytes]:
+    """The export files of ``_fc``, made once per ``key`` (what is shown, corrections included)."""
+    files: dict[str, str | bytes] = {"geojson": geojson_text(_fc), "csv": mentions_csv(_fc)}
+    files |= {layer: geojson_text(only_layers(_fc, {layer})) for layer in layer_counts(_fc)}
+    if _fc["features"]:
+        files["gpkg"] = geopackage_bytes(_fc)
+    return files
+
+
+def _exports(fc: dict, name: str, key: tuple) -> None:
+    """Download buttons for what is shown; ``key`` says what that is, for the cache."""
+    files = _export_files(key, fc)
     st.download_button(
         "Download layers (GeoJSON)",
-        data=geojson_text(fc),
-        file_name=f"{article_id}.geojson",
+        data=files["geojson"],
+        file_name=f"{name}.geojson",
         mime="application/geo+json",
         key="download-geojson",
     )
-    layer = st.selectbox("One layer", [name for name in layer_counts(fc)], key="export-layer")
+    layer = st.selectbox("One layer", list(layer_counts(fc)), key="export-layer")
     if layer:
         st.download_button(
             f"Download the {layer} layer (GeoJSON)",
-            data=geojson_text(only_layers(fc, {layer})),
-            file_name=f"{article_id}-{layer}.geojson",
+            data=files[layer],
+            file_name=f"{name}-{layer}.geojson",
             mime="application/geo+json",
             key="download-layer",
         )
-    if fc["features"]:
+    if "gpkg" in files:
         st.download_button(
             "Download GeoPackage",
-            data=geopackage_bytes(fc),
-            file_name=f"{article_id}.gpkg",
+            data=files["gpkg"],
+            file_name=f"{name}.gpkg",
             mime="application/geopackage+sqlite3",
             key="download-gpkg",
         )
     st.download_button(
         "Download mentions (CSV)",
-        data=mentions_csv(fc),
-        file_name=f"{article_id}-mentions.csv",
+        data=files["csv"],
+        file_name=f"{name}-mentions.csv",
         mime="text/csv",
         key="download-csv",
     )
@@ -294,7 +306,7 @@ def _article_view(library: Library, article_id: str, shown: list[str]) -> None:
             returned_objects=["last_object_clicked"],
         )
         _legend(layers)
-        _exports(layers, article_id)
+        _exports(layers, article_id, (article_id, corrections, tuple(shown)))
     point = (clicked or {}).get("last_object_clicked")
     feature = feature_at(layers, point["lat"], point["lng"]) if point else focused
     with side_col:
@@ -356,7 +368,8 @@ def _corpus_view(library: Library, selection: dict) -> None:
             returned_objects=["last_object_clicked"],
         )
         _legend(fc)
-        _exports(fc, "corpus")
+        ids = tuple(s.id for s in found)
+        _exports(fc, "corpus", (ids, library.corrections_state(), tuple(shown), start, end))
     point = (clicked or {}).get("last_object_clicked")
     feature = feature_at(fc, point["lat"], point["lng"]) if point else None
     with side_col:

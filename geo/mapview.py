@@ -22,7 +22,8 @@ from pathlib import Path, PurePosixPath
 
 import folium
 from folium.elements import JSCSSMixin
-from folium.plugins import MarkerCluster
+from folium.plugins import FastMarkerCluster
+from shapely.geometry import mapping, shape
 
 from geo.errors import MapAssetError
 from geo.geojson import LAYERS
@@ -40,6 +41,7 @@ __all__ = [
 #: Where Streamlit serves the folder given to :func:`write_static_assets`.
 ASSET_URL_PREFIX = "/app/static/vendor"
 _FOCUS_ZOOM = 9
+_OUTLINE_TOLERANCE = 0.02
 _LAYER_TITLES = {
     "reference": "Reference layers",
     "control": "Control zones",
@@ -121,7 +123,11 @@ def _walk(element):
 
 @lru_cache(maxsize=1)
 def country_outlines() -> dict:
-    """Country outlines (low resolution) from ``countryinfo``, as a FeatureCollection."""
+    """Country outlines (low resolution) from ``countryinfo``, as a FeatureCollection.
+
+    Simplified to :data:`_OUTLINE_TOLERANCE` degrees (about 2 km, below what a
+    country-scale map shows) and rounded to 3 decimals: every map carries them.
+    """
     features = []
     for entry in resources.files("countryinfo").joinpath("data").iterdir():
         if not entry.name.endswith(".json"):
@@ -131,11 +137,22 @@ def country_outlines() -> dict:
             features.append(
                 {
                     "type": "Feature",
-                    "geometry": feature["geometry"],
+                    "geometry": _light(feature["geometry"]),
                     "properties": {"name": record.get("name", "")},
                 }
             )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _light(geometry: dict) -> dict:
+    simple = mapping(shape(geometry).simplify(_OUTLINE_TOLERANCE, preserve_topology=True))
+    return {"type": simple["type"], "coordinates": _rounded(simple["coordinates"])}
+
+
+def _rounded(coordinates):
+    if isinstance(coordinates[0], int | float):
+        return [round(c, 3) for c in coordinates]
+    return [_rounded(c) for c in coordinates]
 
 
 def build_map(
@@ -165,6 +182,7 @@ def build_map(
         zoom_start=_FOCUS_ZOOM if focus else 5,
         control_scale=True,
     )
+    fmap.options["max_zoom"] = 18  # no tile layer sets one, and marker clusters need it
     folium.GeoJson(
         country_outlines(),
         name="Countries (countryinfo)",
@@ -182,8 +200,10 @@ def build_map(
         features = [f for f in layers["features"] if f["properties"].get("layer") == layer]
         if not features:
             continue
-        group = MarkerCluster if cluster and layer == "place" else folium.FeatureGroup
-        groups[layer] = group(name=_LAYER_TITLES[layer]).add_to(fmap)
+        if cluster and layer == "place":
+            groups[layer] = _pin_clusters(features).add_to(fmap)
+            continue
+        groups[layer] = folium.FeatureGroup(name=_LAYER_TITLES[layer]).add_to(fmap)
         for feature in features:
             if layer == "place":
                 _add_pin(feature, groups[layer])
@@ -200,6 +220,32 @@ def build_map(
     return localize_assets(fmap)
 
 
+def _pin_clusters(features: list[dict]) -> FastMarkerCluster:
+    """Thousands of pins as one clustered layer: the pins are data, drawn in the browser.
+
+    Labels and ids are escaped here; the browser puts them into the same pin
+    markup as :func:`_add_pin` writes.
+    """
+    rows = []
+    for feature in features:
+        props = feature["properties"]
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        rows.append([lat, lon, html.escape(_pin_label(props)), html.escape(props["id"])])
+    callback = (
+        "function (row) {"
+        ' var icon = L.divIcon({html: \'<div class="geo-pin" data-place-id="\' + row[3]'
+        f' + \'" style="{_PIN_STYLE}"></div>\', iconSize: [18, 18], iconAnchor: [9, 9],'
+        " className: ''});"
+        " return L.marker(new L.LatLng(row[0], row[1]), {icon: icon}).bindTooltip(row[2]); }"
+    )
+    return FastMarkerCluster(rows, callback=callback, name=_LAYER_TITLES["place"])
+
+
+def _pin_label(props: dict) -> str:
+    """A pin's tooltip (plain text): the place, and its mentions over a corpus."""
+    return f"{props['name']} · {props['count']} mentions" if "count" in props else props["name"]
+
+
 def _add_pin(feature: dict, group: folium.FeatureGroup) -> None:
     props = feature["properties"]
     lon, lat = feature["geometry"]["coordinates"][:2]
@@ -211,9 +257,7 @@ def _add_pin(feature: dict, group: folium.FeatureGroup) -> None:
             icon_size=(18, 18),
             icon_anchor=(9, 9),
         ),
-        tooltip=html.escape(
-            f"{props['name']} · {props['count']} mentions" if "count" in props else props["name"]
-        ),
+        tooltip=html.escape(_pin_label(props)),
         # broader places beneath narrower ones, so a town is never hidden by its country
         z_index_offset=-1000 if props.get("kind") == "country" else 0,
     ).add_to(group)

@@ -35,6 +35,7 @@ def test_click_palmyra_shows_its_passage_offline(page, app_url, sample_parsed, g
 
 def test_download_is_valid_rfc7946_with_provenance(page, app_url, sample_parsed, gazetteer):
     page.goto(app_url)
+    _settled(page)
     button = page.get_by_role("button", name="Download layers (GeoJSON)")
     with page.expect_download() as info:
         button.click()
@@ -90,6 +91,19 @@ def _map(page):
         " && !document.querySelector('[data-stale=\"true\"]')"
     )
     return page.frame_locator(MAP_FRAME)
+
+
+def _settled(page) -> None:
+    """Wait until the map is drawn and no script run is pending (the map's first value
+    reruns the page once; a click on a download button during that rerun is lost)."""
+    _map(page).locator(".geo-pin").first.wait_for()
+    idle = (
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')"
+    )
+    for _ in range(2):  # idle twice, a moment apart
+        page.wait_for_function(idle)
+        page.wait_for_timeout(300)
 
 
 def _eventually(check, failure: str, seconds: float = 30.0) -> None:
@@ -209,6 +223,7 @@ def test_a_layer_switched_off_leaves_map_and_exports(page, app_url):
         )
 
     _eventually(routes_gone, "the Routes layer stayed on the map")
+    _settled(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download layers (GeoJSON)").click()
     fc = json.loads(open(info.value.path(), encoding="utf-8").read())
@@ -224,7 +239,7 @@ def test_exports_download_and_open(page, app_url, tmp_path):
     from geo.export import MENTION_COLUMNS
 
     page.goto(app_url)
-    _map(page).locator(".geo-pin").first.wait_for()
+    _settled(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download GeoPackage").click()
     gpkg = tmp_path / "layers.gpkg"

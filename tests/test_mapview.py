@@ -44,3 +44,23 @@ def test_article_text_is_never_live_html():
     )
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "<mark>Homs</mark>" in html
+
+
+def _pin(i: int, name: str) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [36.0 + i / 100, 34.0 + i / 100]},
+        "properties": {"layer": "place", "id": f"test:{i}", "name": name, "count": i + 1},
+    }
+
+
+def test_clustered_pins_are_data_escaped_and_offline(tmp_path):
+    hostile = '<img src=x onerror="alert(1)">'
+    fc = {"features": [_pin(i, hostile if i == 0 else f"Town {i}") for i in range(500)]}
+    html = build_map(fc, cluster=True).get_root().render()
+    # escaped before it is data (JSON then writes & as \u0026); no live markup anywhere
+    assert "<img src=x" not in html and "\\u0026lt;img src=x onerror=" in html
+    assert html.count("Town 1") >= 1 and html.count("L.marker(") == 1  # one callback, not 500
+    assert '"maxZoom": 18' in html  # marker clusters refuse a map without one
+    external = re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", html)
+    assert external == []
