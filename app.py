@@ -233,37 +233,23 @@ def _export_files(key: tuple, _fc: dict) -> dict[str, str | bytes]:
 def _exports(fc: dict, name: str, key: tuple) -> None:
     """Download buttons for what is shown; ``key`` says what that is, for the cache."""
     files = _export_files(key, fc)
-    st.download_button(
-        "Download layers (GeoJSON)",
-        data=files["geojson"],
-        file_name=f"{name}.geojson",
-        mime="application/geo+json",
-        key="download-geojson",
-    )
     layer = st.selectbox("One layer", list(layer_counts(fc)), key="export-layer")
-    if layer:
-        st.download_button(
+    buttons = [
+        ("Download layers (GeoJSON)", "geojson", f"{name}.geojson", "application/geo+json"),
+        (
             f"Download the {layer} layer (GeoJSON)",
-            data=files[layer],
-            file_name=f"{name}-{layer}.geojson",
-            mime="application/geo+json",
-            key="download-layer",
-        )
-    if "gpkg" in files:
-        st.download_button(
-            "Download GeoPackage",
-            data=files["gpkg"],
-            file_name=f"{name}.gpkg",
-            mime="application/geopackage+sqlite3",
-            key="download-gpkg",
-        )
-    st.download_button(
-        "Download mentions (CSV)",
-        data=files["csv"],
-        file_name=f"{name}-mentions.csv",
-        mime="text/csv",
-        key="download-csv",
-    )
+            layer,
+            f"{name}-{layer}.geojson",
+            "application/geo+json",
+        ),
+        ("Download GeoPackage", "gpkg", f"{name}.gpkg", "application/geopackage+sqlite3"),
+        ("Download mentions (CSV)", "csv", f"{name}-mentions.csv", "text/csv"),
+    ]
+    for label, file, file_name, mime in buttons:
+        if file in files:
+            st.download_button(
+                label, data=files[file], file_name=file_name, mime=mime, key=f"download-{file}"
+            )
 
 
 def _text_html(fc: dict, article: object) -> str:
