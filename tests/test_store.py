@@ -148,3 +148,45 @@ def test_placing_an_unplaced_name(sample_parsed, gazetteer):
         sample_parsed, [Correction("Zaza", "place", place=candidate_json(somewhere))]
     )
     assert fixed.unplaced == () and any(m.name == "Zaza" and m.corrected for m in fixed.mentions)
+
+
+# --- crash safety -------------------------------------------------------------------------------
+
+_WRITER = """
+import sys
+from pathlib import Path
+from geo.article import Article
+from geo.store import Correction, Library
+
+lib = Library(Path(sys.argv[1]))
+for i in range(100000):
+    lib.add(Article(id=f"a{i}", text=f"Shelling near Homs, report {i}." * 50))
+    c = lib.add_correction(Correction("Homs", "drop", f"a{i}"))
+    print(f"a{i} {c.id}", flush=True)  # said only once both are committed
+"""
+
+
+def test_killed_writer_loses_nothing_committed_and_the_file_opens_clean(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "library.sqlite"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    committed = []
+    deadline = time.monotonic() + 60
+    while len(committed) < 200 and time.monotonic() < deadline:
+        committed.append(writer.stdout.readline().split())
+    os.kill(writer.pid, signal.SIGKILL)  # in the middle of the next writes
+    writer.wait()
+    assert writer.returncode == -signal.SIGKILL and len(committed) == 200
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    lib = Library(path)
+    for article_id, correction_id in committed:
+        assert lib.get(article_id).text.startswith("Shelling near Homs")
+        assert [c.id for c in lib.corrections(article_id)] == [int(correction_id)]
