@@ -71,6 +71,14 @@ _QUALIFIER = (
     r"(?:(?P<q>roughly|about|around|some|approximately|nearly|almost|more than|over|"
     r"less than|under|within|up to|at least|just over|just under)\s+)?"
 )
+_STATED_DISTANCE = re.compile(
+    _QUALIFIER + _NUMBER + r"[\s-]*" + _UNIT + r"(?:\s*\([^)]{0,30}\))?\s+"
+    r"(?:(?P<dir>[a-z-]+)\s+)?(?:of|from)\s+",
+    re.I,
+)
+#: "southeast of X"; lowercase only: "South of France" is a name; "the south of France"
+#: lies inside it
+_DIRECTION = re.compile(r"(?<!\bthe )(?<!\bThe )\b(?P<dir>[a-z]+(?:-[a-z]+)?)\s+of\s+")
 _MILE_KM = 1.609344
 #: Between an actor and the verb it does directly ("PMF forces traversing", "ISIS fighters
 #: pushed"): nothing but a force noun.
@@ -136,9 +144,7 @@ def extract_claims(
     actors_named = actor_mentions(book, text, places, gazetteer)
     dates = find_dates(text, parsed.article.published)
     extractor = _Extractor(plain, places, actors_named, dates)
-    claims: list[Claim] = []
-    for s_start, s_end in parsed.sentences:
-        claims.extend(extractor.sentence(s_start, s_end, claims))
+    claims = [c for start, end in parsed.sentences for c in extractor.sentence(start, end)]
     return sorted(claims, key=lambda c: (c.start, c.type))
 
 
@@ -158,6 +164,9 @@ class _Extractor:
         self.dates = dates
         data = cues()
         self.roles = {w: role for role, words in data["roles"].items() for w in words}
+        self.role_word_before = re.compile(
+            r"\b(?:" + "|".join(map(re.escape, self.roles)) + r")\s+$"
+        )
         self.pronouns = set(data["subject_pronouns"])
         self.auxiliaries = set(data["auxiliaries"])
         self.object_words = set(data["object_prepositions"])
@@ -173,7 +182,7 @@ class _Extractor:
 
     # -- one sentence ---------------------------------------------------------------------------
 
-    def sentence(self, start: int, end: int, earlier: list[Claim]) -> list[Claim]:
+    def sentence(self, start: int, end: int) -> list[Claim]:
         self.span = (start, end)
         self.s_places = [p for p in self.places if start <= p.start and p.end <= end]
         self.s_actors = [a for a in self.actors if start <= a.start and a.end <= end]
@@ -183,7 +192,6 @@ class _Extractor:
             if not any(a.start <= c.start < a.end for a in self.s_actors)
         ]
         self.source = self._source()
-        self.claims: list[Claim] = list(earlier)
         out: list[Claim] = []
         relative = self._relative_claims()
         out += relative
@@ -204,7 +212,6 @@ class _Extractor:
             claim = getattr(self, f"_{cue.kind}")(cue)
             if claim is not None:
                 out.append(claim)
-                self.claims.append(claim)
                 if cue.kind != "stronghold":
                     self.last_agent = claim.actor or self.last_agent
                 self.reached += [
@@ -228,7 +235,7 @@ class _Extractor:
         if any(a.relation != "named" for a in over):
             return True
         before = self.plain[max(self.span[0], place.start - 12) : place.start].lower()
-        return not re.search(r"\b(?:" + "|".join(map(re.escape, self.roles)) + r")\s+$", before)
+        return not self.role_word_before.search(before)
 
     def _negated(self, cue: Cue) -> bool:
         """ "will not allow ... to enter", "can not link up": the text denies it."""
@@ -268,9 +275,9 @@ class _Extractor:
         if not any(r in ("destination", "via", "origin") for _, r in roles):
             return None
         if not any(r == "origin" for _, r in roles):
-            # the path starts where the sentence last put someone ("approaching the base,
-            # forcing them to retreat north toward X"); never at a mere mention
-            # (its own earlier move, a strike on it, or an area named), never a mere mention
+            # the path starts where the sentence last put this actor ("approaching the base,
+            # forcing them to retreat north toward X": its own earlier move, a strike on it,
+            # or an area named), never at a mere mention
             before = [
                 p
                 for p, who, kind in self.reached
@@ -364,12 +371,7 @@ class _Extractor:
     def _relative_claims(self) -> list[Claim]:
         start, end = self.span
         claims = []
-        pattern = re.compile(
-            _QUALIFIER + _NUMBER + r"[\s-]*" + _UNIT + r"(?:\s*\([^)]{0,30}\))?\s+"
-            r"(?:(?P<dir>[a-z-]+)\s+)?(?:of|from)\s+",
-            re.I,
-        )
-        for m in pattern.finditer(self.plain, start, end):
+        for m in _STATED_DISTANCE.finditer(self.plain, start, end):
             bearing = bearing_of(m.group("dir") or "")
             if m.group("dir") and bearing is None:
                 continue
@@ -425,9 +427,7 @@ class _Extractor:
                     )
                 )
         taken = [(c.start, c.end) for c in claims]
-        # lowercase only: "South of France" is a name; "the south of France" lies inside it
-        direction = re.compile(r"(?<!\bthe )(?<!\bThe )\b(?P<dir>[a-z]+(?:-[a-z]+)?)\s+of\s+")
-        for m in direction.finditer(self.plain, start, end):
+        for m in _DIRECTION.finditer(self.plain, start, end):
             bearing = bearing_of(m.group("dir"))
             if bearing is None or any(s <= m.start() < e for s, e in taken):
                 continue
@@ -528,11 +528,11 @@ class _Extractor:
     def _role(self, gap: str) -> str | None:
         """The role the words before a place give it: the last role word counts ("north from
         Metula into Lebanon"), but "toward areas in X" still heads toward X."""
-        words = re.findall(r"[a-z]+(?:-[a-z]+)?", gap.lower())
-        if re.search(r"\b[a-z-]+\s+of\s+(?:the\s+)?$", gap.lower()):
-            head = re.findall(r"([a-z-]+)\s+of\s+(?:the\s+)?$", gap.lower())[0]
-            if bearing_of(head) is not None and len(words) <= 3:
-                return "origin"
+        gap = gap.lower()
+        words = re.findall(r"[a-z]+(?:-[a-z]+)?", gap)
+        compass = re.search(r"\b([a-z-]+)\s+of\s+(?:the\s+)?$", gap)
+        if compass and bearing_of(compass.group(1)) is not None and len(words) <= 3:
+            return "origin"
         found = []
         i = 0
         while i < len(words):
