@@ -329,7 +329,8 @@ def _corpus_view(library: Library, selection: dict) -> None:
     found, shown = selection["found"], selection["shown"]
     start, end = (d.isoformat() if d else None for d in (selection["start"], selection["end"]))
     st.title(f"Corpus: {len(found)} articles")
-    collections = _corpus_layers(tuple(s.id for s in found), library.corrections_state())
+    ids, corrections_state = tuple(s.id for s in found), library.corrections_state()
+    collections = _corpus_layers(ids, corrections_state)
     places = corpus_places(collections, start=start, end=end)
     claims = [
         f
@@ -354,8 +355,7 @@ def _corpus_view(library: Library, selection: dict) -> None:
             returned_objects=["last_object_clicked"],
         )
         _legend(fc)
-        ids = tuple(s.id for s in found)
-        _exports(fc, "corpus", (ids, library.corrections_state(), tuple(shown), start, end))
+        _exports(fc, "corpus", (ids, corrections_state, tuple(shown), start, end))
     point = (clicked or {}).get("last_object_clicked")
     feature = feature_at(fc, point["lat"], point["lng"]) if point else None
     with side_col:

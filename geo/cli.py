@@ -153,6 +153,7 @@ def layers(
       geo layers article.txt --layer route --layer control
       geo layers article.txt --format gpkg -o layers.gpkg
     """
+    from geo.export import only_layers
     from geo.gazetteer import LocalGazetteer
     from geo.layers import article_layers, write_geopackage
     from geo.pipeline import parse_article
@@ -166,7 +167,7 @@ def layers(
     for warning in fc.pop("warnings", []):
         click.echo(f"geo: warning: {warning}", err=True)
     if only:
-        fc["features"] = [f for f in fc["features"] if f["properties"]["layer"] in only]
+        fc = only_layers(fc, only)
     if fmt == "gpkg":
         written = write_geopackage(fc, Path(output))
         click.echo(

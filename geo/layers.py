@@ -228,6 +228,7 @@ def _shape(claim: Claim, gazetteer: Gazetteer):
 
 def _provenance(parsed: ParsedArticle, claim: Claim) -> dict:
     article = parsed.article
+    date = claim.date or article.published
     return {
         "article": article.id,
         "article_title": article.title,
@@ -237,9 +238,7 @@ def _provenance(parsed: ParsedArticle, claim: Claim) -> dict:
         "start": claim.start,
         "end": claim.end,
         "text": article.text[claim.start : claim.end],
-        "date": (claim.date or article.published).isoformat()
-        if (claim.date or article.published)
-        else None,
+        "date": date.isoformat() if date else None,
         "date_stated": claim.date is not None,
         "confidence": claim.confidence,
     }
