@@ -38,7 +38,7 @@ import math
 from dataclasses import replace
 from functools import lru_cache
 
-from shapely.geometry import LineString, MultiLineString, Point, mapping, shape
+from shapely.geometry import LineString, MultiLineString, Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points, unary_union
 
@@ -241,7 +241,8 @@ def _densified(line: BaseGeometry, step_deg: float = 0.05) -> list[tuple[float, 
 
 
 @lru_cache(maxsize=64)
-def _outlines_cached(gazetteer: Gazetteer, codes: tuple[str, ...]) -> str | None:
+def _outlines(gazetteer: Gazetteer, codes: tuple[str, ...]) -> BaseGeometry | None:
+    """The union of these countries' outlines (shapely geometries are immutable: cached)."""
     parts = []
     for code in codes:
         country = next(
@@ -254,12 +255,7 @@ def _outlines_cached(gazetteer: Gazetteer, codes: tuple[str, ...]) -> str | None
         )
         if country is not None and country.geometry:
             parts.append(shape(country.geometry))
-    return mapping(unary_union(parts)) if parts else None
-
-
-def _outlines(gazetteer: Gazetteer, codes: tuple[str, ...]) -> BaseGeometry | None:
-    found = _outlines_cached(gazetteer, codes)
-    return shape(found) if found else None
+    return unary_union(parts) if parts else None
 
 
 def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
