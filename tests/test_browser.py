@@ -257,6 +257,7 @@ def test_corpus_view_lists_every_passage_of_a_place(page, app_url, sample_parsed
     page.goto(app_url)
     page.get_by_text("Corpus", exact=True).click()
     page.get_by_role("heading", name="Corpus:").wait_for()
+    _settled(page)  # the corpus map's first value reruns the page; a click then is lost
     _map(page).locator(f'.geo-pin[data-place-id="{palmyra}"]').click()
     page.get_by_text("3 mentions in 1 articles").wait_for()
     title = "Why Iran-Backed Forces in Iraq and Syria Can't Link Up Yet"
