@@ -48,6 +48,7 @@ from geo.gazetteer import Candidate, Gazetteer
 from geo.geometry import COMPASS
 from geo.pipeline import ParsedArticle
 from geo.recognize import part_of_longer_name
+from geo.spans import DisjointSpans
 
 __all__ = ["PlacePhrase", "place_phrases"]
 
@@ -225,11 +226,11 @@ def _slot_names(
     plain: str, phrases: list[PlacePhrase], gazetteer: Gazetteer, countries: set[str]
 ) -> list[PlacePhrase]:
     """Names after movement and location words that the recogniser let go."""
-    taken = [(p.start, p.end) for p in phrases]
+    taken = DisjointSpans([(p.start, p.end) for p in phrases])  # phrases do not overlap
     found = []
     for match in _SLOT_NAME.finditer(plain):
         start, end = match.span(1)
-        if any(s < end and start < e for s, e in taken) or part_of_longer_name(plain, end):
+        if taken.overlaps(start, end) or part_of_longer_name(plain, end):
             continue
         if match.group(0).startswith("and") and not _LIST_OF_PLACES.search(
             plain[max(0, start - 60) : start]
@@ -285,7 +286,8 @@ def _is_sort(phrase: PlacePhrase, word: str, plain: str) -> bool:
 def _without_overlaps(phrases: list[PlacePhrase]) -> list[PlacePhrase]:
     """Longest first; a phrase overlapping a kept one is dropped."""
     kept: list[PlacePhrase] = []
+    spans = DisjointSpans()
     for p in sorted(phrases, key=lambda p: (-(p.end - p.start), p.start)):
-        if not any(k.start < p.end and p.start < k.end for k in kept):
+        if spans.add(p.start, p.end):
             kept.append(p)
     return sorted(kept, key=lambda p: p.start)

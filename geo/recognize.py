@@ -30,6 +30,7 @@ place with ``literal=False``.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import math
 import re
@@ -45,6 +46,7 @@ from geo.gazetteer import Candidate, Gazetteer
 from geo.model import LinearModel
 from geo.names import ARABIC_ARTICLES, transliterated_countries
 from geo.nlp import analyse
+from geo.spans import DisjointSpans
 
 __all__ = [
     "CANDIDATES_KEPT",
@@ -225,11 +227,10 @@ def find_mentions(
         key=lambda pair: (-(pair[1].end - pair[1].start), -pair[0], pair[1].start),
     )
     taken: list[Mention] = []
+    spans = DisjointSpans()
     plain = matching_text(article.text)
     for probability, p in scored:  # the longest name wins: "Deir Ezzor province"
-        if part_of_longer_name(plain, p.end):
-            continue
-        if any(p.start < m.end and m.start < p.end for m in taken):
+        if part_of_longer_name(plain, p.end) or not spans.add(p.start, p.end):
             continue
         taken.append(
             Mention(p.start, p.end, p.name, round(probability, 4), p.literal, p.candidates)
@@ -268,9 +269,10 @@ def propose_spans(article: Article, gazetteer: Gazetteer) -> list[SpanProposal]:
         if label in _PLACE_LABELS and end > start
     )
     proposals = []
-    for start, end in sorted(spans):
+    index = _Spans(spans)
+    for start, end in index.spans:
         found = tuple(gazetteer.lookup(plain[start:end], limit=CANDIDATES_KEPT))
-        features = _features(context, start, end, found, spans)
+        features = _features(context, start, end, found, index)
         proposals.append(SpanProposal(start, end, text[start:end], found, features))
     _add_article_features(proposals, plain)
     return proposals
@@ -295,13 +297,17 @@ def _add_article_features(proposals: list[SpanProposal], plain: str) -> None:
         and not p.candidates[0].adjective
     }
     _add_coordination(proposals, plain)
+    pooled = {
+        key: {
+            f"pooled_{feature}": sum(q.features.get(feature, 0.0) for q in same) / len(same)
+            for feature in _POOLED
+        }
+        for key, same in by_name.items()
+    }
     for p in proposals:
-        same = by_name[p.name.casefold()]
-        for feature in _POOLED:
-            value = sum(q.features.get(feature, 0.0) for q in same) / len(same)
-            if value:
-                p.features[f"pooled_{feature}"] = value
-        p.features["log_occurrences"] = math.log10(len(same) + 1) - math.log10(2)
+        key = p.name.casefold()
+        p.features.update((k, v) for k, v in pooled[key].items() if v)
+        p.features["log_occurrences"] = math.log10(len(by_name[key]) + 1) - math.log10(2)
         if any(c.country in named and c.kind != "country" for c in p.candidates[:3]):
             p.features["country_named"] = 1.0
             if p.features.get("match_loose"):
@@ -311,6 +317,8 @@ def _add_article_features(proposals: list[SpanProposal], plain: str) -> None:
         p.features = {k: v for k, v in p.features.items() if v}
 
 
+#: Most characters between two names of a list ("X, and the Y").
+_LIST_GAP = 24
 _LIST_JOINERS = re.compile(r"^(\s+[a-z]+)?(?:\s*,)?\s*(?:and|or|,)\s+(?:the\s+)?$")
 _PLACE_EVIDENCE = ("ner_GPE", "ner_LOC", "ner_FAC", "after_locative", "after_place_noun_of")
 
@@ -322,12 +330,23 @@ def _add_coordination(proposals: list[SpanProposal], plain: str) -> None:
     or locative context, so it does not feed on itself.
     """
     placelike = [p for p in proposals if any(p.features.get(k) for k in _PLACE_EVIDENCE)]
+    by_start = sorted(placelike, key=lambda q: q.start)
+    by_end = sorted(placelike, key=lambda q: q.end)
+    starts = [q.start for q in by_start]
+    ends = [q.end for q in by_end]
     for p in proposals:
-        for q in placelike:
-            if q is p:
-                continue
-            gap = (q.end, p.start) if q.end <= p.start else (p.end, q.start)
-            joiner = _LIST_JOINERS.match(plain[gap[0] : gap[1]]) if gap[1] - gap[0] <= 24 else None
+        # the partners within reach: ending at most _LIST_GAP before p, or starting
+        # at most _LIST_GAP after it
+        before = by_end[
+            bisect.bisect_left(ends, p.start - _LIST_GAP) : bisect.bisect_right(ends, p.start)
+        ]
+        after = by_start[
+            bisect.bisect_left(starts, p.end) : bisect.bisect_right(starts, p.end + _LIST_GAP)
+        ]
+        gaps = [(q.end, p.start) for q in before if q is not p]
+        gaps += [(p.end, q.start) for q in after if q is not p]
+        for gap_start, gap_end in gaps:
+            joiner = _LIST_JOINERS.match(plain[gap_start:gap_end])
             # "X and Y", "X, Y", "the X checkpoint and Y": a place noun may end the first
             if joiner and (not joiner.group(1) or joiner.group(1).strip() in _PLACE_NOUNS):
                 p.features["coordinated"] = 1.0
@@ -393,6 +412,21 @@ def _trim(plain: str, start: int, end: int) -> tuple[int, int]:
 # -- features --------------------------------------------------------------------------
 
 
+class _Spans:
+    """The proposed spans, sorted, asked which lie inside a longer one."""
+
+    def __init__(self, spans: set[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self._starts = [s for s, _ in self.spans]
+        self._longest = max((e - s for s, e in self.spans), default=0)
+
+    def inside_longer(self, start: int, end: int) -> bool:
+        """Whether another span contains ``start:end``."""
+        low = bisect.bisect_left(self._starts, end - self._longest)
+        high = bisect.bisect_right(self._starts, start)
+        return any(end <= e and (s, e) != (start, end) for s, e in self.spans[low:high])
+
+
 class _Context:
     """What the features need from the document: tokens by offset, entities, sentences."""
 
@@ -406,12 +440,25 @@ class _Context:
             (e.start_char, e.end_char, e.label_, _trim(plain, e.start_char, e.end_char))
             for e in doc.ents
         ]
+        # spaCy's entities do not overlap: sorted by start, their ends are sorted too
+        self._entity_starts = [s for s, _, _, _ in self.entities]
+        self._entity_ends = [e for _, e, _, _ in self.entities]
+        self.label_of: dict[tuple[int, int], str] = {}
+        self.label_of_trimmed: dict[tuple[int, int], str] = {}
+        for s, e, label, trimmed in self.entities:
+            self.label_of.setdefault((s, e), label)
+            self.label_of_trimmed.setdefault(trimmed, label)
         self.sentence_starts = {s for s, _ in sentence_spans(plain)}
         shares: dict[str, Counter] = defaultdict(Counter)
         for e in doc.ents:
             shares[e.text][e.label_] += 1
         self.label_counts = shares
         self.lowered = Counter(t.text for t in doc if t.text.islower())
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int, str, tuple[int, int]]]:
+        """The entities that share a character with ``start:end``."""
+        first = bisect.bisect_right(self._entity_ends, start)
+        return self.entities[first : bisect.bisect_left(self._entity_starts, end)]
 
     def label_share(self, name: str, labels: tuple[str, ...]) -> float:
         counts = self.label_counts.get(name)
@@ -425,16 +472,15 @@ def _features(
     start: int,
     end: int,
     candidates: tuple[Candidate, ...],
-    spans: set[tuple[int, int]],
+    spans: _Spans,
 ) -> dict[str, float]:
     f: dict[str, float] = {}
     name = ctx.plain[start:end]
-    exact = next((label for s, e, label, _ in ctx.entities if (s, e) == (start, end)), None)
-    if exact is None:  # "the Gulf" tagged with its article: still this span
-        exact = next((label for _, _, label, t in ctx.entities if t == (start, end)), None)
+    # "the Gulf" tagged with its article is still this span
+    exact = ctx.label_of.get((start, end)) or ctx.label_of_trimmed.get((start, end))
     if exact:
         f[f"ner_{exact}" if exact in _ENTITY_LABELS else "ner_other"] = 1.0
-    for s, e, label, trimmed in ctx.entities:
+    for s, e, label, trimmed in ctx.overlapping(start, end):
         if (s, e) == (start, end) or trimmed == (start, end):
             continue
         if s <= start and end <= e:
@@ -494,9 +540,7 @@ def _features(
     f["appositive_place_noun"] = float(
         bool(appositive) and any(w in _PLACE_NOUNS for w in appositive.group(1).split())
     )
-    f["inside_longer_proposal"] = float(
-        any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
-    )
+    f["inside_longer_proposal"] = float(spans.inside_longer(start, end))
     f["doc_place_share"] = ctx.label_share(name, ("GPE", "LOC", "FAC"))
     f["doc_person_share"] = ctx.label_share(name, ("PERSON", "ORG"))
     return {k: v for k, v in f.items() if v}

@@ -131,6 +131,52 @@ class MentionContext:
     anchors: list[tuple[int, Candidate]]  # (mention start, its best candidate)
     gazetteer: Gazetteer | None = None  # looks up "Texas" in "Paris, Texas"
 
+    def __post_init__(self) -> None:
+        # Totals over all anchors, so each mention's "the others" costs O(1) per
+        # candidate, not O(mentions): long texts stay linear.
+        self._starts = np.array([s for s, _ in self.anchors], dtype=np.int64)
+        self._lats = np.radians([o.lat for _, o in self.anchors])
+        self._lons = np.radians([o.lon for _, o in self.anchors])
+        self._countries = Counter(o.country for _, o in self.anchors)
+        self._admin1_ids: dict[tuple[str, str], Counter] = {}
+        self._at: dict[int, list[Candidate]] = {}
+        for start, o in self.anchors:
+            self._admin1_ids.setdefault((o.country, o.admin1), Counter())[o.id] += 1
+            self._at.setdefault(start, []).append(o)
+
+    def others(self, start: int) -> _Others:
+        """The anchors of every mention but the one at ``start``."""
+        own = self._at.get(start, [])
+        keep = self._starts != start
+        return _Others(self, own, self._lats[keep], self._lons[keep], len(self.anchors) - len(own))
+
+
+@dataclass
+class _Others:
+    """The anchors other than a mention's own, as :func:`candidate_features` asks of them."""
+
+    context: MentionContext
+    own: list[Candidate]
+    lats: np.ndarray
+    lons: np.ndarray
+    count: int
+
+    def country_share(self, country: str) -> float:
+        """The share of the other anchors in ``country``."""
+        if not self.count or not country:
+            return 0.0
+        n = self.context._countries[country] - sum(o.country == country for o in self.own)
+        return n / self.count
+
+    def same_admin1(self, c: Candidate) -> bool:
+        """Whether another anchor is a different place in ``c``'s admin-1 region."""
+        if not c.admin1:
+            return False
+        ids = self.context._admin1_ids.get((c.country, c.admin1), Counter())
+        n = sum(ids.values()) - ids[c.id]
+        n -= sum((o.country, o.admin1) == (c.country, c.admin1) and o.id != c.id for o in self.own)
+        return n > 0
+
 
 @lru_cache(maxsize=1)
 def _model() -> LinearModel:
@@ -185,13 +231,10 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
         if qualifier and context.gazetteer
         else ()
     )
-    others = [(s, c) for s, c in context.anchors if s != mention.start]
-    other_lats = np.radians([o.lat for _, o in others])
-    other_lons = np.radians([o.lon for _, o in others])
-    other_countries = [o.country for _, o in others]
+    others = context.others(mention.start)
     rows = []
     for rank, c in enumerate(mention.candidates):
-        km = _nearest_km(c, other_lats, other_lons)
+        km = _nearest_km(c, others.lats, others.lons)
         kind = c.kind if c.kind in ("continent", "country", "admin1", "admin2", "city") else None
         if kind is None:
             kind = "airport" if c.kind in ("airport", "airbase") else "curated"
@@ -213,22 +256,12 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
                 - (c.kind == "country")
                 + 0.5 * context.adjective_countries[c.country]
             ),
-            "country_share": (
-                sum(cc == c.country for cc in other_countries) / len(other_countries)
-                if other_countries and c.country
-                else 0.0
-            ),
+            "country_share": others.country_share(c.country),
             "admin1_named": float(
                 (c.country, c.admin1) in context.named_admin1 and c.kind != "admin1"
             ),
             "near_others": _nearness(km),
-            "same_admin1_as_other": float(
-                bool(c.admin1)
-                and any(
-                    (o.country, o.admin1) == (c.country, c.admin1) and o.id != c.id
-                    for _, o in others
-                )
-            ),
+            "same_admin1_as_other": float(others.same_admin1(c)),
         }
         for radius in _NEAR_KM:
             if km <= radius:
