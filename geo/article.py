@@ -17,7 +17,9 @@ from pathlib import Path
 from geo.errors import ArticleError, InputFileError
 
 __all__ = [
+    "MAX_ARTICLE_CHARS",
     "Article",
+    "check_length",
     "decode_text",
     "load_article",
     "matching_text",
@@ -157,9 +159,36 @@ def load_article(path: str | Path, *, article_id: str | None = None) -> Article:
         raise InputFileError(f"{path}: is a folder, not an article file") from exc
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from exc
-    text = decode_text(data, origin=str(path))
+    text = check_length(decode_text(data, origin=str(path)), origin=str(path))
     meta = _read_sidecar(path.with_suffix(".json")) if path.suffix != ".json" else {}
     return Article(id=article_id or path.stem, text=text, **meta)
+
+
+#: The longest article read, in characters: about 500 pages, and spaCy's own limit.
+#: Longer texts are books or corpora; they take minutes to read as one article, and
+#: their places are better told apart chapter by chapter.
+MAX_ARTICLE_CHARS = 1_000_000
+
+
+def check_length(text: str, *, origin: str) -> str:
+    """``text``, unless it is longer than :data:`MAX_ARTICLE_CHARS`.
+
+    Examples
+    --------
+    >>> check_length("x" * 1_000_001, origin="book.txt")
+    Traceback (most recent call last):
+    ...
+    geo.errors.ArticleError: book.txt: the article has 1,000,001 characters; one article \
+can have at most 1,000,000 (about 500 pages). Split it into several articles, such as \
+one per chapter, or a JSONL corpus with one article per line
+    """
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ArticleError(
+            f"{origin}: the article has {len(text):,} characters; one article can have at most"
+            f" {MAX_ARTICLE_CHARS:,} (about 500 pages). Split it into several articles, such"
+            " as one per chapter, or a JSONL corpus with one article per line"
+        )
+    return text
 
 
 def decode_text(data: bytes, *, origin: str) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from geo.article import Article, decode_text
+from geo.article import Article, check_length, decode_text
 from geo.errors import ArticleError, InputFileError
 
 if TYPE_CHECKING:
@@ -258,8 +258,11 @@ def _jsonl_article(line: str | bytes, number: int, default_id: str) -> Article:
 
 
 def _checked(text: str, *, origin: str) -> str:
-    """``text`` if it passes the article text policy of :func:`decode_text` (not empty...)."""
-    return decode_text(text.encode("utf-8", "surrogatepass"), origin=origin)
+    """``text`` if it passes the article text policy of :func:`decode_text` (not empty...)
+    and is not too long (:func:`~geo.article.check_length`)."""
+    return check_length(
+        decode_text(text.encode("utf-8", "surrogatepass"), origin=origin), origin=origin
+    )
 
 
 def _date(value: object) -> dt.date | None:

@@ -184,3 +184,17 @@ def test_gazetteer_import_malformed_file_names_the_line(run, tmp_path):
     assert result.exit_code == 2
     assert "bad.csv" in result.output and ":3" in result.output
     assert not index.exists()
+
+
+def test_a_20_mb_text_gets_a_clear_error_and_no_output_file(run, tmp_path):
+    book = tmp_path / "book.txt"
+    book.write_bytes(b"Clashes in Homs. " * (20 * 1024 * 1024 // 17))
+    out = tmp_path / "out.jsonl"
+    result = run("parse", book, "-o", out)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"geo: error: {book}: the article has {book.stat().st_size:,} characters; one article"
+        " can have at most 1,000,000 (about 500 pages). Split it into several articles, such"
+        " as one per chapter, or a JSONL corpus with one article per line\n"
+    )
+    assert not out.exists()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 
 import pytest
@@ -297,3 +298,24 @@ def test_paste_refuses_a_bad_date_or_no_text(text, published, message):
     with pytest.raises(ArticleError) as caught:
         article_from_paste(text, published=published)
     assert str(caught.value) == message
+
+
+BOOK_MESSAGE = (
+    "{origin}: the article has {n:,} characters; one article can have at most 1,000,000 "
+    "(about 500 pages). Split it into several articles, such as one per chapter, or a JSONL "
+    "corpus with one article per line"
+)
+
+
+def test_a_20_mb_text_is_refused_as_one_article_with_how_to_split_it():
+    data = b"Clashes in Homs. " * (20 * 1024 * 1024 // 17)
+    with pytest.raises(ArticleError) as caught:
+        articles_from_upload("book.txt", data)
+    assert str(caught.value) == BOOK_MESSAGE.format(origin="book.txt", n=len(data))
+
+
+def test_a_jsonl_line_too_long_for_an_article_is_skipped_and_the_rest_kept():
+    long = json.dumps({"id": "book", "text": "x " * 600_000})
+    report = articles_from_jsonl(['{"text": "Clashes in Homs."}', long], origin="c.jsonl")
+    assert [a.text for a in report.articles] == ["Clashes in Homs."]
+    assert report.skipped == (BOOK_MESSAGE.format(origin="line 2", n=1_200_000),)
