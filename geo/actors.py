@@ -36,6 +36,7 @@ __all__ = [
     "Actor",
     "ActorBook",
     "ActorMention",
+    "usable_actors",
     "user_actors_path",
 ]
 
@@ -111,6 +112,27 @@ class ActorMention:
 def user_actors_path() -> Path:
     """The user's actor file, ``data_dir() / "actors.csv"`` (read when it exists)."""
     return data_dir() / "actors.csv"
+
+
+def usable_actors() -> tuple[ActorBook, str | None]:
+    """The actors of :meth:`ActorBook.load`, or, when the user's actor file cannot be
+    used, the built-in actors and a message saying why.
+
+    For a program that must go on drawing (the dashboard): the user's file is
+    left as it is, to be fixed.
+
+    Examples
+    --------
+    >>> book, problem = usable_actors()
+    >>> len(book) >= 30
+    True
+    """
+    try:
+        return ActorBook.load(), None
+    except (ActorError, InputFileError) as exc:
+        return ActorBook.load(
+            [BUILTIN_ACTORS]
+        ), f"{exc}. The built-in actors are used until the file is fixed."
 
 
 class ActorBook:

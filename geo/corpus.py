@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from geo.actors import ActorBook, user_actors_path
 from geo.corrections import apply_corrections
 from geo.gazetteer import Gazetteer
 from geo.gazetteer_build import source_fingerprint
@@ -40,7 +41,14 @@ from geo.layers import article_layers
 from geo.pipeline import parse_article
 from geo.store import Correction, Library
 
-__all__ = ["code_fingerprint", "corpus_places", "in_dates", "layers_key", "library_layers"]
+__all__ = [
+    "code_fingerprint",
+    "corpus_places",
+    "in_dates",
+    "layers_key",
+    "library_layers",
+    "user_inputs_stamp",
+]
 
 _ROOT = Path(__file__).resolve().parent.parent
 #: What draws layers: the code, and the data it reads besides the gazetteer index.
@@ -58,13 +66,21 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def user_inputs_stamp() -> str:
+    """What the user's own files that draw layers look like now: their imported places
+    and their actor file (modification time and size; "-" for a missing file)."""
+    stamps = []
+    for path in (user_index_path(), user_actors_path()):
+        stat = path.stat() if path.is_file() else None
+        stamps.append(f"{stat.st_mtime_ns}-{stat.st_size}" if stat else "-")
+    return "/".join(stamps)
+
+
 def layers_key(corrections: list[Correction]) -> str:
-    """The key an article's layers are kept under: code, data, the user's imported places
-    and the corrections in force."""
-    imported = user_index_path()
-    stamp = imported.stat() if imported.is_file() else None
-    imports = f"{stamp.st_mtime_ns}-{stamp.st_size}" if stamp else "-"
-    return f"{code_fingerprint()}:{imports}:" + ",".join(str(c.id) for c in corrections)
+    """The key an article's layers are kept under: code, data, the user's own files
+    (:func:`user_inputs_stamp`) and the corrections in force."""
+    ids = ",".join(str(c.id) for c in corrections)
+    return f"{code_fingerprint()}:{user_inputs_stamp()}:{ids}"
 
 
 def library_layers(
@@ -72,12 +88,14 @@ def library_layers(
     gazetteer: Gazetteer,
     article_ids: Iterable[str],
     *,
+    actors: ActorBook | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[dict]:
     """The layers (without reference layers) of each article, corrections applied, in order.
 
     Kept layers are reused; the others are computed and kept. ``progress``
-    is called with (done, total) after each article.
+    is called with (done, total) after each article. ``actors`` as for
+    :func:`~geo.layers.article_layers`.
     """
     ids = list(article_ids)
     out = []
@@ -87,7 +105,8 @@ def library_layers(
         fc = library.cached_layers(article_id, key)
         if fc is None:
             parsed = parse_article(library.get(article_id), gazetteer)
-            fc = article_layers(apply_corrections(parsed, corrections), gazetteer, reference=False)
+            fixed = apply_corrections(parsed, corrections)
+            fc = article_layers(fixed, gazetteer, actors=actors, reference=False)
             library.keep_layers(article_id, key, fc)
         out.append(fc)
         if progress is not None:

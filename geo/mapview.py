@@ -6,30 +6,32 @@ written to a local folder (served by Streamlit at ``/app/static``) and every
 map element is pointed at its local copy. A map element whose asset has no
 local copy raises :class:`~geo.errors.MapAssetError` rather than reach out.
 
-The basemap is vector: country outlines from ``countryinfo``; no tiles.
+The basemap is vector and offline (:mod:`geo.basemap`): country outlines for
+the world, Natural Earth 1:10m land, coast, borders and admin-1 lines around the
+places. Web tiles are an option (``tiles=``), drawn above the vector basemap, so
+a tile that fails to load offline leaves the basemap showing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
-import json
 import math
 import statistics
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path, PurePosixPath
 
 import folium
 from folium.elements import JSCSSMixin
 from folium.plugins import FastMarkerCluster
-from shapely.geometry import mapping, shape
+from folium.template import Template
 
+from geo.basemap import country_outlines, region_around, region_layers
 from geo.errors import MapAssetError
 from geo.geojson import LAYERS
 
 __all__ = [
     "ASSET_URL_PREFIX",
+    "WEB_TILES",
     "build_map",
     "country_outlines",
     "localize_assets",
@@ -40,8 +42,23 @@ __all__ = [
 
 #: Where Streamlit serves the folder given to :func:`write_static_assets`.
 ASSET_URL_PREFIX = "/app/static/vendor"
+#: The web tiles the dashboard offers when online (a folium tile name).
+WEB_TILES = "OpenStreetMap"
 _FOCUS_ZOOM = 9
-_OUTLINE_TOLERANCE = 0.02
+#: The vector basemap's pane lies under Leaflet's tile pane (200): tiles, when
+#: asked for and loaded, cover it; when they fail, it shows through.
+_BASEMAP_PANE = "basemap"
+_SEA = "#d5e1ea"
+_LAND = "#f2efe9"
+_BASEMAP_STYLES = {
+    "world": {"fillColor": _LAND, "color": "#9a8f80", "weight": 1, "fillOpacity": 1},
+    "sea": {"fillColor": _SEA, "stroke": False, "fillOpacity": 1},
+    "land": {"fillColor": _LAND, "stroke": False, "fillOpacity": 1},
+    "lakes": {"fillColor": _SEA, "color": "#6f8ca3", "weight": 0.5, "fillOpacity": 1},
+    "admin1": {"color": "#ababab", "weight": 0.6, "fill": False},
+    "admin0": {"color": "#857865", "weight": 1.4, "fill": False},
+    "coast": {"color": "#6f8ca3", "weight": 1, "fill": False},
+}
 _LAYER_TITLES = {
     "reference": "Reference layers",
     "control": "Control zones",
@@ -121,48 +138,22 @@ def _walk(element):
         yield from _walk(child)
 
 
-@lru_cache(maxsize=1)
-def country_outlines() -> dict:
-    """Country outlines (low resolution) from ``countryinfo``, as a FeatureCollection.
-
-    Simplified to :data:`_OUTLINE_TOLERANCE` degrees (about 2 km, below what a
-    country-scale map shows) and rounded to 3 decimals: every map carries them.
-    """
-    features = []
-    for entry in resources.files("countryinfo").joinpath("data").iterdir():
-        if not entry.name.endswith(".json"):
-            continue
-        record = json.loads(entry.read_text(encoding="utf-8"))
-        for feature in (record.get("geoJSON") or {}).get("features", []):
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": _light(feature["geometry"]),
-                    "properties": {"name": record.get("name", "")},
-                }
-            )
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _light(geometry: dict) -> dict:
-    simple = mapping(shape(geometry).simplify(_OUTLINE_TOLERANCE, preserve_topology=True))
-    return {"type": simple["type"], "coordinates": _rounded(simple["coordinates"])}
-
-
-def _rounded(coordinates):
-    if isinstance(coordinates[0], int | float):
-        return [round(c, 3) for c in coordinates]
-    return [_rounded(c) for c in coordinates]
-
-
 def build_map(
-    layers: dict, *, focus: tuple[float, float] | None = None, cluster: bool = False
+    layers: dict,
+    *,
+    focus: tuple[float, float] | None = None,
+    cluster: bool = False,
+    tiles: str | None = None,
 ) -> folium.Map:
-    """A folium map of ``layers`` on the offline country basemap, one toggle per layer.
+    """A folium map of ``layers`` on the offline vector basemap, one toggle per layer.
 
     The first view fits the article's main cluster of places, or centres on
     ``focus`` (lat, lon) at town scale when given. ``cluster`` gathers nearby
-    pins into counted clusters (for many articles at once).
+    pins into counted clusters (for many articles at once). ``tiles`` (a folium
+    tile name such as :data:`WEB_TILES`) adds web tiles over the vector
+    basemap, with a switch in the layer control; they need the internet, and
+    without it the vector basemap still shows. By default the map makes no
+    request to any host.
 
     Each place is a pin (a plain HTML marker, no image files) whose tooltip is
     the place name, escaped; pins carry ``data-place-id`` for tests and tools.
@@ -183,18 +174,13 @@ def build_map(
         control_scale=True,
     )
     fmap.options["max_zoom"] = 18  # no tile layer sets one, and marker clusters need it
-    folium.GeoJson(
-        country_outlines(),
-        name="Countries (countryinfo)",
-        style_function=lambda _: {
-            "fillColor": "#f2efe9",
-            "color": "#9a8f80",
-            "weight": 1,
-            "fillOpacity": 1,
-        },
-        interactive=False,
-        control=False,
-    ).add_to(fmap)
+    core = main_cluster(points)
+    region = region_around(core)
+    if focus is not None and not _inside(focus, region):
+        region = region_around([(focus[1], focus[0])])
+    _add_basemap(fmap, region)
+    if tiles:
+        folium.TileLayer(tiles, name=f"Web map tiles ({tiles})", overlay=True).add_to(fmap)
     groups: dict[str, folium.FeatureGroup] = {}
     for layer in LAYERS:
         features = [f for f in layers["features"] if f["properties"].get("layer") == layer]
@@ -209,15 +195,56 @@ def build_map(
                 _add_pin(feature, groups[layer])
             else:
                 _add_shape(feature, groups[layer])
-    if len(groups) > 1:
+    if len(groups) > 1 or tiles:
         folium.LayerControl(collapsed=False).add_to(fmap)
     if focus is not None:
         return localize_assets(fmap)
-    core = main_cluster(points)
     if len(core) > 1:
         lons, lats = zip(*core, strict=True)
         fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
     return localize_assets(fmap)
+
+
+def _add_basemap(fmap: folium.Map, region: tuple[float, float, float, float] | None) -> None:
+    """World outlines, then the Natural Earth detail of ``region``, in a pane under the tiles.
+
+    Each basemap feature has the id ``basemap-<layer>``; none takes clicks.
+    """
+    folium.map.CustomPane(_BASEMAP_PANE, z_index=150, pointer_events=False).add_to(fmap)
+    _SeaBackground().add_to(fmap)
+    world = _basemap_layer("world", country_outlines())
+    world.options["attribution"] = "Natural Earth, countryinfo"  # in full: geo.basemap.SOURCE
+    world.add_to(fmap)
+    for name, geometry in region_layers(region) if region else ():
+        feature = {"type": "Feature", "id": f"basemap-{name}", "geometry": geometry}
+        _basemap_layer(name, {"type": "FeatureCollection", "features": [feature]}).add_to(fmap)
+
+
+class _SeaBackground(folium.MacroElement):
+    """The sea is the map's own background colour (a script, so st_folium keeps it)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.getContainer().style.background = "
+        + f'"{_SEA}";'
+        + "{% endmacro %}"
+    )
+
+
+def _basemap_layer(name: str, data: dict) -> folium.GeoJson:
+    return folium.GeoJson(
+        data,
+        name=f"basemap-{name}",
+        style_function=lambda _, style=_BASEMAP_STYLES[name]: style,
+        interactive=False,
+        control=False,
+        pane=_BASEMAP_PANE,
+    )
+
+
+def _inside(point: tuple[float, float], region: tuple[float, float, float, float] | None) -> bool:
+    lat, lon = point
+    return region is not None and region[0] <= lon <= region[2] and region[1] <= lat <= region[3]
 
 
 def _pin_clusters(features: list[dict]) -> FastMarkerCluster:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.actors import BUILTIN_ACTORS, COLUMNS, KINDS, ActorBook
+from geo.actors import BUILTIN_ACTORS, COLUMNS, KINDS, ActorBook, usable_actors
 from geo.errors import ActorError, InputFileError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -308,3 +308,28 @@ def test_country_column_names_the_state_of_a_country(book, tmp_path):
     path = _csv(tmp_path, HEADER + ",country", GOOD_ROW + ",Russia")
     with pytest.raises(ActorError, match=r"actors.csv:2: country 'Russia' is not an ISO 3166-1"):
         ActorBook.load([path])
+
+
+def test_an_unknown_patron_names_the_file_line_and_the_fix(tmp_path):
+    path = _csv(tmp_path, HEADER, GOOD_ROW.replace("russia", "nobody"))
+    with pytest.raises(ActorError) as caught:
+        ActorBook.load([BUILTIN_ACTORS, path])
+    assert str(caught.value) == (
+        f"{path}:2: patron 'nobody' is not the id of any actor; give the id of an actor in"
+        " this or the built-in file, or leave it empty"
+    )
+
+
+def test_a_bad_user_file_leaves_the_built_in_actors_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEO_DATA_DIR", str(tmp_path))
+    path = _csv(tmp_path, HEADER, GOOD_ROW.replace("#123456", "red"))
+    book, problem = usable_actors()
+    assert problem == (
+        f"{path}:2: colour 'red' is not a hex colour such as #1f78b4. The built-in actors are"
+        " used until the file is fixed."
+    )
+    assert len(book) == len(ActorBook.load([BUILTIN_ACTORS]))
+    assert ",red," in path.read_text(encoding="utf-8")  # the user's file is left as it was
+    path.write_text(f"{HEADER}\n{GOOD_ROW}\n", encoding="utf-8")
+    book, problem = usable_actors()
+    assert problem is None and book.get("wagner")
