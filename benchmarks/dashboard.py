@@ -138,9 +138,7 @@ def _browse(url: str, repeats: int) -> None:
             page.get_by_text("Corpus", exact=True).click()
             page.get_by_role("heading", name="Corpus:").wait_for(timeout=600_000)
             # clustered pins: only the corpus map has them (many places)
-            page.frame_locator(MAP).last.locator(".marker-cluster").first.wait_for(
-                timeout=600_000
-            )
+            page.frame_locator(MAP).last.locator(".marker-cluster").first.wait_for(timeout=600_000)
             corpus.append(time.perf_counter() - start)
         print(
             f"corpus view ready (warm): median {statistics.median(corpus[1:]):.2f} s, "

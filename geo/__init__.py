@@ -3,13 +3,16 @@
 The pipeline, one module per stage::
 
     article      load text, keep offsets, sentences
-    recognize    find place-name spans
+    recognize    find place-name spans (nlp runs spaCy, a long text in pieces;
+                 spans keeps non-overlapping spans in logarithmic time)
     gazetteer    look names up in the local index (built by gazetteer_build from
                  gazetteer_sources; user places added by gazetteer_import;
                  geocoder wraps it as a geopy geocoder)
     resolve      choose the place each mention means
     pipeline     run the stages; benchmark records
-    batch        parse many articles in worker processes, in order
+    batch        parse many articles in worker processes or on a cluster, in order
+    cluster      a Dask cluster the batch functions can run on
+    partitions   corpus results as numbered JSONL or GeoParquet files
     claim_places the place phrases claims name ("northeast Syria", "the border")
     actors       actors of conflict reporting (data/actors), found in text;
                  claim_actors resolves "the militants", "Iraqi warplanes"
@@ -20,6 +23,7 @@ The pipeline, one module per stage::
     claim_geometry  the shape of each claim, by stated rules
     reference_layers  curated, sourced layers from data/layers
     layers       GeoJSON layers with provenance (validated by geojson); GeoPackage
+    basemap      the offline vector basemap: world outlines, Natural Earth detail near the places
     mapview      an offline folium map of the layers
     passages     passages with the mention marked, escaped for display
     cli          the ``geo`` command
@@ -27,8 +31,9 @@ The pipeline, one module per stage::
 
 from geo.actors import Actor, ActorBook
 from geo.article import Article, load_article
-from geo.batch import parse_records, resolve_records
+from geo.batch import layer_collections, parse_records, resolve_records
 from geo.claims import Claim, extract_claims
+from geo.cluster import DaskCluster
 from geo.errors import GeoError
 from geo.gazetteer import Candidate, Gazetteer, LocalGazetteer
 from geo.gazetteer_import import ImportReport, import_geonames, import_table
@@ -42,6 +47,7 @@ __all__ = [
     "Article",
     "Candidate",
     "Claim",
+    "DaskCluster",
     "Gazetteer",
     "GeoError",
     "ImportReport",
@@ -53,6 +59,7 @@ __all__ = [
     "extract_claims",
     "import_geonames",
     "import_table",
+    "layer_collections",
     "load_article",
     "parse_article",
     "parse_records",

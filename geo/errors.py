@@ -8,6 +8,7 @@ inherit the builtin that fits, so callers that only know ``ValueError`` or
 __all__ = [
     "ActorError",
     "ArticleError",
+    "ClusterError",
     "GazetteerError",
     "GeoError",
     "GeoJSONError",
@@ -36,6 +37,10 @@ class ActorError(GeoError, ValueError):
 
 class ArticleError(GeoError, ValueError):
     """Article text or metadata that cannot be used (empty, not text, malformed)."""
+
+
+class ClusterError(GeoError, ConnectionError):
+    """The Dask scheduler cannot be reached, has no workers, or its address is not usable."""
 
 
 class GazetteerError(GeoError, RuntimeError):
