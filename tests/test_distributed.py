@@ -13,7 +13,7 @@ from geo import Article, DaskCluster, layer_collections, parse_records
 from geo.cli import main
 from geo.errors import ClusterError, ParseError
 from geo.geojson import validate_feature_collection
-from geo.layers import PROVENANCE_PROPERTIES
+from geo.layers import PROVENANCE_PROPERTIES, article_layers
 from geo.partitions import LAYER_COLUMNS
 
 TEXTS = {
@@ -256,3 +256,12 @@ def test_partitions_never_mix_with_an_earlier_run(run, corpus, tmp_path):
     assert result.exit_code == 2
     assert "the partition folder is not empty (it holds part-00000.jsonl)" in result.stderr
     assert (tmp_path / "part-00000.jsonl").read_text(encoding="utf-8") == "{}\n"
+
+
+def test_every_property_the_layers_draw_has_a_typed_column(sample_parsed, gazetteer):
+    fc = article_layers(sample_parsed, gazetteer, reference=False)
+    assert {"control", "route", "event", "area", "distance", "place"} <= {
+        f["properties"]["layer"] for f in fc["features"]
+    }
+    drawn = {key for f in fc["features"] for key in f["properties"]}
+    assert drawn - set(LAYER_COLUMNS) == set()
