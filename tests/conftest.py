@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -53,55 +54,98 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(gazetteer, tmp_path_factory) -> str:
-    """The real Streamlit server running app.py on a free loopback port."""
+@dataclass(frozen=True)
+class AppServer:
+    """A Streamlit server running app.py: its URL, its process (python itself, no shell
+    in between) and its log."""
+
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+
+def start_app(log_path: Path, *, data_dir: Path | None = None) -> AppServer:
+    """Start ``streamlit run app.py`` on a free loopback port and wait until it answers.
+
+    ``data_dir`` (``$GEO_DATA_DIR``, where the library file lives) defaults to the tests'
+    own folder. The server's output goes to ``log_path``; a server that does not start
+    fails the test with the end of that log.
+    """
+    env = os.environ | ({"GEO_DATA_DIR": str(data_dir)} if data_dir is not None else {})
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    with open(log_path, "w") as log:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    break
+                    return AppServer(url, proc, log_path)
         except OSError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
+            proc.wait()
             pytest.fail(
                 f"the Streamlit server did not start (exit code {proc.poll()}):\n"
                 + log_path.read_text()[-2000:]
             )
         time.sleep(0.3)
-    yield url
-    proc.terminate()
+
+
+def stop_app(server: AppServer) -> None:
+    """Stop a server (one that already ended, e.g. was killed, is left as it is)."""
+    server.process.terminate()
     try:
-        proc.wait(timeout=10)
+        server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(gazetteer, tmp_path_factory) -> str:
+    """The real Streamlit server running app.py on a free loopback port (shared by the tests)."""
+    server = start_app(tmp_path_factory.mktemp("streamlit") / "server.log")
+    yield server.url
+    stop_app(server)
+
+
+@pytest.fixture()
+def app_servers(gazetteer, tmp_path):
+    """Start servers of this test's own (``start(data_dir)`` returns an :class:`AppServer`);
+    each is stopped at teardown unless the test ended it."""
+    started: list[AppServer] = []
+
+    def start(data_dir: Path) -> AppServer:
+        server = start_app(tmp_path / f"server-{len(started)}.log", data_dir=data_dir)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        stop_app(server)
 
 
 @pytest.fixture(scope="session")
@@ -119,12 +163,9 @@ def browser():
         b.close()
 
 
-@pytest.fixture()
-def page(browser):
-    """A fresh page on which every request not to 127.0.0.1 is blocked and counted.
-
-    The test fails afterwards if any such request was attempted.
-    """
+def offline_context(browser):
+    """A new browser context (its own cookies, so its own Streamlit session) on which every
+    request not to 127.0.0.1 is blocked; returns the context and the list of blocked URLs."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
     blocked: list[str] = []
 
@@ -136,8 +177,35 @@ def page(browser):
             r.abort()
 
     context.route("**/*", route)
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    context.close()
-    assert blocked == [], f"requests off the machine were attempted: {blocked}"
+    return context, blocked
+
+
+@pytest.fixture()
+def new_page(browser):
+    """Open pages as the ``page`` fixture does, each in a context of its own (``new_page()``).
+
+    The test fails afterwards if any of them attempted a request off the machine.
+    """
+    opened = []
+
+    def new():
+        context, blocked = offline_context(browser)
+        opened.append((context, blocked))
+        pg = context.new_page()
+        pg.set_default_timeout(30_000)
+        return pg
+
+    yield new
+    for context, _ in opened:
+        context.close()
+    attempted = [url for _, blocked in opened for url in blocked]
+    assert attempted == [], f"requests off the machine were attempted: {attempted}"
+
+
+@pytest.fixture()
+def page(new_page):
+    """A fresh page on which every request not to 127.0.0.1 is blocked and counted.
+
+    The test fails afterwards if any such request was attempted.
+    """
+    return new_page()

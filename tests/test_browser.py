@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 
 from geo.article import Article
 from geo.geojson import validate_feature_collection
 from geo.layers import PROVENANCE_PROPERTIES, article_layers
 from geo.pipeline import parse_article
 
+from .browser_helpers import (
+    eventually,
+    map_frame,
+    open_add_articles,
+    remove_layer,
+    settled,
+)
+
 pytestmark = pytest.mark.browser
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def _place_id(parsed, surface: str) -> str:
@@ -24,7 +29,7 @@ def _place_id(parsed, surface: str) -> str:
 def test_click_palmyra_shows_its_passage_offline(page, app_url, sample_parsed, gazetteer):
     page.goto(app_url)
     palmyra = _place_id(sample_parsed, "Palmyra")
-    pin = _map(page).locator(f'.geo-pin[data-place-id="{palmyra}"]')
+    pin = map_frame(page).locator(f'.geo-pin[data-place-id="{palmyra}"]')
     pin.click()
     passage = page.locator(".geo-passage", has_text="ancient town of Palmyra")
     passage.first.wait_for()
@@ -35,7 +40,7 @@ def test_click_palmyra_shows_its_passage_offline(page, app_url, sample_parsed, g
 
 def test_download_is_valid_rfc7946_with_provenance(page, app_url, sample_parsed, gazetteer):
     page.goto(app_url)
-    _settled(page)
+    settled(page)
     button = page.get_by_role("button", name="Download layers (GeoJSON)")
     with page.expect_download() as info:
         button.click()
@@ -62,7 +67,7 @@ def test_click_a_route_shows_the_claim_and_its_passage(page, app_url, sample_par
     )
     (lon0, lat0), (lon1, lat1) = retreat["geometry"]["coordinates"][:2]
     page.goto(app_url)
-    map_div = _map(page).locator("#map_div")
+    map_div = map_frame(page).locator("#map_div")
     map_div.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for()
     # where the middle of the route's first leg is drawn, asked of the Leaflet map itself
     # once the map has stopped moving (it fits its bounds after loading)
@@ -84,46 +89,6 @@ def test_click_a_route_shows_the_claim_and_its_passage(page, app_url, sample_par
     assert page.get_by_text("2017-05-18", exact=False).count() >= 1
 
 
-def _map(page):
-    """The map's frame once the page has settled (a rerun briefly shows the old map too)."""
-    page.wait_for_function(
-        f"document.querySelectorAll('{MAP_FRAME}').length === 1"
-        " && !document.querySelector('[data-stale=\"true\"]')"
-    )
-    return page.frame_locator(MAP_FRAME)
-
-
-def _settled(page) -> None:
-    """Wait until the map is drawn and no script run is pending (the map's first value
-    reruns the page once; a click on a download button during that rerun is lost)."""
-    _map(page).locator(".geo-pin").first.wait_for()
-    idle = (
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')"
-    )
-    for _ in range(2):  # idle twice, a moment apart
-        page.wait_for_function(idle)
-        page.wait_for_timeout(300)
-
-
-def _eventually(check, failure: str, seconds: float = 30.0) -> None:
-    """Wait until ``check()`` holds (the page reruns in between); fail with ``failure``."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if check():
-                return
-        except PlaywrightError:
-            pass  # the page was between two renders
-        if time.monotonic() > deadline:
-            raise AssertionError(failure)
-        time.sleep(0.25)
-
-
-def _open_add_articles(page):
-    page.get_by_text("Add articles").click()
-
-
 def test_upload_an_article_and_see_its_places(page, app_url, tmp_path, gazetteer):
     text = (
         "Rebels advance on Hama\n\nRebels advanced south from Idlib toward the city of Hama "
@@ -133,12 +98,15 @@ def test_upload_an_article_and_see_its_places(page, app_url, tmp_path, gazetteer
     upload.write_text(text, encoding="utf-8")
     expected = {m.place.id for m in parse_article(Article(id="x", text=text), gazetteer).mentions}
     page.goto(app_url)
-    _open_add_articles(page)
+    open_add_articles(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     page.get_by_role("button", name="Add the uploaded files").click()
-    page.get_by_text("idlib-report.txt: 1 article(s) added").wait_for()
+    page.get_by_text("idlib-report.txt: 1 article added").wait_for()
+    # the notice above the form does not close it: the reader can add the next file
+    expander = page.locator('[data-testid="stExpander"]', has_text="Add articles")
+    assert expander.locator("details[open]").count() == 1
     page.get_by_role("heading", name="Rebels advance on Hama").wait_for()
-    frame = _map(page)
+    frame = map_frame(page)
     assert len(expected) >= 3  # Idlib, Hama, Syria
     for place_id in expected:
         frame.locator(f'.geo-pin[data-place-id="{place_id}"]').wait_for()
@@ -149,18 +117,18 @@ def test_a_correction_survives_a_reload_and_can_be_undone(page, app_url, sample_
     palmyra = _place_id(sample_parsed, "Palmyra")
     pin = f'.geo-pin[data-place-id="{palmyra}"]'
     page.goto(app_url)
-    _map(page).locator(pin).click()
+    map_frame(page).locator(pin).click()
     page.get_by_text("Correct this place").click()
     page.get_by_role("button", name="Not a place").click()
     page.get_by_role("button", name="Undo the last correction (1)").wait_for()
     page.reload()
     page.get_by_role("button", name="Undo the last correction (1)").wait_for()
-    frame = _map(page)
+    frame = map_frame(page)
     frame.locator(".geo-pin").first.wait_for()
     assert frame.locator(pin).count() == 0  # Palmyra is off the map, after a reload too
     page.get_by_role("button", name="Undo the last correction (1)").click()
     page.get_by_role("button", name="Undo the last correction (1)").wait_for(state="detached")
-    _map(page).locator(pin).wait_for()
+    map_frame(page).locator(pin).wait_for()
     assert page.get_by_role("button", name="Undo the last correction (1)").count() == 0
 
 
@@ -171,7 +139,7 @@ def test_click_a_mention_in_the_text_focuses_the_map(page, app_url, sample_parse
     link.click()
     page.wait_for_url(f"**focus={palmyra}**")
     page.get_by_role("heading", name="Tadmur").wait_for()
-    map_div = _map(page).locator("#map_div")
+    map_div = map_frame(page).locator("#map_div")
     map_div.locator(f'.geo-pin[data-place-id="{palmyra}"]').wait_for()
     centre = map_div.evaluate(
         """el => {
@@ -192,7 +160,7 @@ def test_pasted_html_and_scripts_stay_text(page, app_url):
         '<img src=x onerror="window.__geo_xss = 2"> in Syria.'
     )
     page.goto(app_url)
-    _open_add_articles(page)
+    open_add_articles(page)
     form = page.locator('[data-testid="stForm"]')
     form.get_by_label("Title").fill("Hostile <b>title</b>")
     form.get_by_label("Text").fill(hostile)
@@ -205,25 +173,19 @@ def test_pasted_html_and_scripts_stay_text(page, app_url):
     assert page.locator('img[src="x"]').count() == 0
 
 
-def _remove_layer(page, layer: str) -> None:
-    """Take a layer out of the sidebar's 'Layers shown and exported' switch."""
-    switch = page.locator('[data-testid="stMultiSelect"]')
-    switch.get_by_role("button", name=f"Remove {layer}").click()
-
-
 def test_a_layer_switched_off_leaves_map_and_exports(page, app_url):
     page.goto(app_url)
-    _map(page).locator(".leaflet-control-layers").get_by_text("Routes").wait_for()
-    _remove_layer(page, "route")
+    map_frame(page).locator(".leaflet-control-layers").get_by_text("Routes").wait_for()
+    remove_layer(page, "route")
 
     def routes_gone() -> bool:
-        controls = _map(page).locator(".leaflet-control-layers")
+        controls = map_frame(page).locator(".leaflet-control-layers")
         return controls.get_by_text("Places").count() == 1 and (
             controls.get_by_text("Routes").count() == 0
         )
 
-    _eventually(routes_gone, "the Routes layer stayed on the map")
-    _settled(page)
+    eventually(routes_gone, "the Routes layer stayed on the map")
+    settled(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download layers (GeoJSON)").click()
     fc = json.loads(open(info.value.path(), encoding="utf-8").read())
@@ -239,7 +201,7 @@ def test_exports_download_and_open(page, app_url, tmp_path):
     from geo.export import MENTION_COLUMNS
 
     page.goto(app_url)
-    _settled(page)
+    settled(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download GeoPackage").click()
     gpkg = tmp_path / "layers.gpkg"
@@ -257,8 +219,8 @@ def test_corpus_view_lists_every_passage_of_a_place(page, app_url, sample_parsed
     page.goto(app_url)
     page.get_by_text("Corpus", exact=True).click()
     page.get_by_role("heading", name="Corpus:").wait_for()
-    _settled(page)  # the corpus map's first value reruns the page; a click then is lost
-    _map(page).locator(f'.geo-pin[data-place-id="{palmyra}"]').click()
-    page.get_by_text("3 mentions in 1 articles").wait_for()
+    settled(page)  # the corpus map's first value reruns the page; a click then is lost
+    map_frame(page).locator(f'.geo-pin[data-place-id="{palmyra}"]').click()
+    page.get_by_text("3 mentions in 1 article").wait_for()
     title = "Why Iran-Backed Forces in Iraq and Syria Can't Link Up Yet"
     assert page.get_by_text(f"{title} · 2017-06-02").count() == 3
