@@ -102,8 +102,9 @@ def _sidebar(library: Library) -> dict:
         if chosen and chosen != wanted and view == "Article":
             st.query_params["article"] = chosen
             st.query_params.pop("focus", None)
+        notices = st.container()  # always there, so the expander below keeps its place
         for kind, message in st.session_state.pop("notices", []):
-            getattr(st, kind)(message)
+            getattr(notices, kind)(message)
         _add_articles(library)
         shown = st.multiselect("Layers shown and exported", LAYERS, default=LAYERS, key="layers")
         web_tiles = st.checkbox(
@@ -141,7 +142,7 @@ def _add_articles(library: Library) -> None:
                 except GeoError as exc:
                     notices.append(("error", str(exc)))
                     continue
-                notices.append(("success", f"{upload.name}: {len(ids)} article(s) added"))
+                notices.append(("success", f"{upload.name}: {_count(len(ids), 'article')} added"))
                 notices += [("warning", f"{upload.name}: {s}") for s in report.skipped]
                 if ids:
                     _select_next(ids[0])
@@ -163,6 +164,11 @@ def _add_articles(library: Library) -> None:
                 else:
                     st.session_state["notices"] = [("success", f"added “{article.label}”")]
                     st.rerun()
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 article", "2 articles"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _select_next(article_id: str) -> None:
@@ -332,7 +338,7 @@ def _article_view(
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _corpus_layers(ids: tuple[str, ...], corrections_state: str, user_inputs: str) -> list[dict]:
-    bar = st.progress(0.0, text=f"Drawing the layers of {len(ids)} articles")
+    bar = st.progress(0.0, text=f"Drawing the layers of {_count(len(ids), 'article')}")
     done = library_layers(
         _library(),
         _gazetteer(),
@@ -347,7 +353,7 @@ def _corpus_layers(ids: tuple[str, ...], corrections_state: str, user_inputs: st
 def _corpus_view(library: Library, selection: dict) -> None:
     found, shown = selection["found"], selection["shown"]
     start, end = (d.isoformat() if d else None for d in (selection["start"], selection["end"]))
-    st.title(f"Corpus: {len(found)} articles")
+    st.title(f"Corpus: {_count(len(found), 'article')}")
     ids, corrections_state = tuple(s.id for s in found), library.corrections_state()
     collections = _corpus_layers(ids, corrections_state, user_inputs_stamp())
     places = corpus_places(collections, start=start, end=end)
@@ -389,7 +395,9 @@ def _corpus_view(library: Library, selection: dict) -> None:
         elif feature["properties"]["layer"] == "place":
             props = feature["properties"]
             st.subheader(props["name"])
-            st.caption(f"{props['count']} mentions in {props['articles']} articles")
+            st.caption(
+                f"{_count(props['count'], 'mention')} in {_count(props['articles'], 'article')}"
+            )
             for mention in props["mentions"][:_PASSAGES_SHOWN]:
                 st.caption(
                     f"{mention['article_title'] or mention['article']} · {mention['date'] or ''}"
