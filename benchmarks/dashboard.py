@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))
 
 from corpora import BENCH, CORPORA, WIKTOR, documents  # noqa: E402
 
@@ -46,8 +47,9 @@ from geo.article import Article, load_article  # noqa: E402
 from geo.corpus import library_layers  # noqa: E402
 from geo.gazetteer import LocalGazetteer  # noqa: E402
 from geo.store import Library  # noqa: E402
+from tests.browser_helpers import MAP_FRAME as MAP  # noqa: E402
+from tests.browser_helpers import idle  # noqa: E402
 
-MAP = 'iframe[title="streamlit_folium.st_folium"]'
 # every host but the loopback resolves to nothing: offline, without a per-request hook that
 # would slow the page it measures (the browser tests block and count requests instead)
 FLAGS = [
@@ -125,6 +127,7 @@ def _browse(url: str, repeats: int) -> None:
         clicks = []
         for _ in range(repeats):
             _ready(page, article)
+            idle(page)  # the map's first value reruns the page; a click then would be lost
             clicks.append(_click_first_pin(page))
         print(
             f"click to passage (browser): median {statistics.median(clicks) * 1000:.0f} ms, "
