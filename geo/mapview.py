@@ -59,15 +59,6 @@ _BASEMAP_STYLES = {
     "admin0": {"color": "#857865", "weight": 1.4, "fill": False},
     "coast": {"color": "#6f8ca3", "weight": 1, "fill": False},
 }
-_LAYER_TITLES = {
-    "reference": "Reference layers",
-    "control": "Control zones",
-    "area": "Relative locations",
-    "route": "Routes",
-    "distance": "Distance checks",
-    "event": "Events",
-    "place": "Places",
-}
 _PIN_STYLE = (
     "width:14px;height:14px;border-radius:50%;background:#c0392b;"
     "border:2px solid #fff;box-shadow:0 0 2px #333;cursor:pointer"
@@ -145,7 +136,12 @@ def build_map(
     cluster: bool = False,
     tiles: str | None = None,
 ) -> folium.Map:
-    """A folium map of ``layers`` on the offline vector basemap, one toggle per layer.
+    """A folium map of ``layers`` on the offline vector basemap.
+
+    Which layers are drawn is the caller's choice (the dashboard's "Layers
+    shown and exported" switch): the map has no toggles of its own, so what it
+    shows is what an export of ``layers`` holds. Each shape's SVG path has the
+    classes ``geo-shape geo-layer-LAYER``.
 
     The first view fits the article's main cluster of places, or centres on
     ``focus`` (lat, lon) at town scale when given. ``cluster`` gathers nearby
@@ -189,13 +185,13 @@ def build_map(
         if cluster and layer == "place":
             groups[layer] = _pin_clusters(features).add_to(fmap)
             continue
-        groups[layer] = folium.FeatureGroup(name=_LAYER_TITLES[layer]).add_to(fmap)
+        groups[layer] = folium.FeatureGroup(name=layer, control=False).add_to(fmap)
         for feature in features:
             if layer == "place":
                 _add_pin(feature, groups[layer])
             else:
                 _add_shape(feature, groups[layer])
-    if len(groups) > 1 or tiles:
+    if tiles:
         folium.LayerControl(collapsed=False).add_to(fmap)
     if focus is not None:
         return localize_assets(fmap)
@@ -265,7 +261,7 @@ def _pin_clusters(features: list[dict]) -> FastMarkerCluster:
         " className: ''});"
         " return L.marker(new L.LatLng(row[0], row[1]), {icon: icon}).bindTooltip(row[2]); }"
     )
-    return FastMarkerCluster(rows, callback=callback, name=_LAYER_TITLES["place"])
+    return FastMarkerCluster(rows, callback=callback, name="place", control=False)
 
 
 def _pin_label(props: dict) -> str:
@@ -300,6 +296,7 @@ def _add_shape(feature: dict, group: folium.FeatureGroup) -> None:
         "fillColor": colour,
         "fillOpacity": 0.18 if layer in ("control", "reference") else 0.08,
         "dashArray": "6 4" if layer in ("area", "distance", "reference") else None,
+        "className": f"geo-shape geo-layer-{layer}",
     }
     folium.GeoJson(
         {"type": "Feature", "geometry": feature["geometry"], "properties": {}},

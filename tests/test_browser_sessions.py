@@ -145,14 +145,11 @@ def test_five_sessions_share_the_library_and_keep_their_own_state(app_url, new_p
         {**default, "heading": other.title, "article": other.title},
     ]
     eventually(
-        lambda: (
-            map_frame(filterer).locator(".leaflet-control-layers").get_by_text("Routes").count()
-            == 0
-        ),
+        lambda: map_frame(filterer).locator("path.geo-layer-route").count() == 0,
         "the session that switched routes off still draws them",
     )
     for page in (drafter, searcher):  # the others on the sample article still draw them
-        map_frame(page).locator(".leaflet-control-layers").get_by_text("Routes").wait_for()
+        map_frame(page).locator("path.geo-layer-route").first.wait_for()
     assert [_session_view(p) for p in pages] == expected
     for page in pages[1:]:  # the writer's notice is the writer's alone
         assert page.get_by_text(f"added “{added_title}”").count() == 0
