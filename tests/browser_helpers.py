@@ -23,6 +23,24 @@ def map_frame(page):
     return page.frame_locator(MAP_FRAME)
 
 
+def click_map_at(page, lat: float, lon: float) -> None:
+    """Click the map where (lat, lon) is drawn, once the map has stopped moving (it fits
+    its bounds after loading); the point is asked of the Leaflet map itself."""
+    map_div = map_frame(page).locator("#map_div")
+    map_div.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for()
+    where = """(el, at) => {
+        const name = Object.keys(window).find(k => k.startsWith("map_")
+            && window[k] && window[k].latLngToContainerPoint);
+        const p = window[name].latLngToContainerPoint(at);
+        return [Math.round(p.x), Math.round(p.y)];
+    }"""
+    point, previous = map_div.evaluate(where, [lat, lon]), None
+    while point != previous:
+        page.wait_for_timeout(500)
+        point, previous = map_div.evaluate(where, [lat, lon]), point
+    map_div.click(position={"x": point[0], "y": point[1]})
+
+
 def settled(page) -> None:
     """Wait until the map is drawn and no script run is pending (the map's first value
     reruns the page once; a click on a download button during that rerun is lost)."""

@@ -12,6 +12,7 @@ from geo.layers import PROVENANCE_PROPERTIES, article_layers
 from geo.pipeline import parse_article
 
 from .browser_helpers import (
+    click_map_at,
     eventually,
     map_frame,
     open_add_articles,
@@ -67,22 +68,7 @@ def test_click_a_route_shows_the_claim_and_its_passage(page, app_url, sample_par
     )
     (lon0, lat0), (lon1, lat1) = retreat["geometry"]["coordinates"][:2]
     page.goto(app_url)
-    map_div = map_frame(page).locator("#map_div")
-    map_div.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for()
-    # where the middle of the route's first leg is drawn, asked of the Leaflet map itself
-    # once the map has stopped moving (it fits its bounds after loading)
-    where = """(el, at) => {
-        const name = Object.keys(window).find(k => k.startsWith("map_")
-            && window[k] && window[k].latLngToContainerPoint);
-        const p = window[name].latLngToContainerPoint(at);
-        return [Math.round(p.x), Math.round(p.y)];
-    }"""
-    middle = [(lat0 + lat1) / 2, (lon0 + lon1) / 2]
-    point, previous = map_div.evaluate(where, middle), None
-    while point != previous:
-        page.wait_for_timeout(500)
-        point, previous = map_div.evaluate(where, middle), point
-    map_div.click(position={"x": point[0], "y": point[1]})
+    click_map_at(page, (lat0 + lat1) / 2, (lon0 + lon1) / 2)  # the middle of its first leg
     passage = page.locator(".geo-passage", has_text="retreat north")
     passage.first.wait_for()
     assert passage.first.locator("mark").first.inner_text().startswith("retreat north toward")
