@@ -225,6 +225,7 @@ def test_the_default_limit_is_20_mb():
             "latin1.txt: not UTF-8 text (invalid byte at offset 3); "
             "save the file as UTF-8 and try again",
         ),
+        ("empty.txt", b"", "empty.txt: the article is empty"),
         ("blank.md", b" \n\t\n", "blank.md: the article is empty"),
         (
             "only-markup.md",
