@@ -28,13 +28,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +46,7 @@ from geo.gazetteer import LocalGazetteer  # noqa: E402
 from geo.store import Library  # noqa: E402
 from tests.browser_helpers import MAP_FRAME as MAP  # noqa: E402
 from tests.browser_helpers import idle  # noqa: E402
+from tests.conftest import start_app, stop_app  # noqa: E402
 
 # every host but the loopback resolves to nothing: offline, without a per-request hook that
 # would slow the page it measures (the browser tests block and count requests instead)
@@ -90,8 +88,11 @@ def main() -> None:
         f"({1000 * took / len(kept):.0f} ms each, {size:.0f} MB of GeoJSON kept)"
     )
     print(f"server time of one warm run of the page (AppTest): {_script_ms(args.repeats):.0f} ms")
-    with _server(data) as url:
-        _browse(url, args.repeats)
+    server = start_app(data / "server.log", data_dir=data)
+    try:
+        _browse(server.url, args.repeats)
+    finally:
+        stop_app(server)
 
 
 def _script_ms(repeats: int) -> float:
@@ -164,47 +165,6 @@ def _click_first_pin(page) -> float:
     pin.click()
     page.locator(".geo-passage").first.wait_for(timeout=60_000)
     return time.perf_counter() - start
-
-
-class _server:
-    """The real Streamlit server on a free loopback port, for the length of a ``with``."""
-
-    def __init__(self, data: Path):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.data = data
-
-    def __enter__(self) -> str:
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(self.port),
-            ],
-            cwd=ROOT,
-            env={**os.environ, "GEO_DATA_DIR": str(self.data)},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{self.port}"
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    return url
-            except OSError:
-                time.sleep(0.3)
-        raise SystemExit("the Streamlit server did not start")
-
-    def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=20)
 
 
 if __name__ == "__main__":
