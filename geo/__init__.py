@@ -26,6 +26,7 @@ The pipeline, one module per stage::
     basemap      the offline vector basemap: world outlines, Natural Earth detail near the places
     mapview      an offline folium map of the layers
     passages     passages with the mention marked, escaped for display
+    dashboard    the Streamlit pages app.py puts together (sidebar, article and corpus views)
     cli          the ``geo`` command
 """
 
