@@ -23,9 +23,9 @@ _, actor_problem = actor_book(user_inputs_stamp())
 if actor_problem:
     st.warning(actor_problem)
 selection = sidebar(library)
-if selection["view"] == "Corpus":
+if selection.view == "Corpus":
     corpus_view(library, selection)
-elif selection["article"] is None:
+elif selection.article is None:
     st.info("No article matches. Clear the search, or add articles in the sidebar.")
 else:
-    article_view(library, selection["article"], selection["shown"], selection["tiles"])
+    article_view(library, selection.article, selection.shown, selection.tiles)

@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 from geo.corpus import corpus_places, in_dates, library_layers, user_inputs_stamp
 from geo.dashboard.panes import claim_pane, counted, exports, legend
 from geo.dashboard.resources import actor_book, gazetteer, library_of_articles
+from geo.dashboard.sidebar import Selection
 from geo.export import only_layers
 from geo.layers import feature_at
 from geo.mapview import build_map
@@ -35,10 +36,10 @@ def _corpus_layers(ids: tuple[str, ...], corrections_state: str, user_inputs: st
     return done
 
 
-def corpus_view(library: Library, selection: dict) -> None:
+def corpus_view(library: Library, selection: Selection) -> None:
     """Every article of ``selection`` at once: places by mentions, claims, passages."""
-    found, shown = selection["found"], selection["shown"]
-    start, end = (d.isoformat() if d else None for d in (selection["start"], selection["end"]))
+    found, shown = selection.found, selection.shown
+    start, end = selection.date_bounds()
     st.title(f"Corpus: {counted(len(found), 'article')}")
     ids, corrections_state = tuple(s.id for s in found), library.corrections_state()
     collections = _corpus_layers(ids, corrections_state, user_inputs_stamp())
@@ -59,9 +60,7 @@ def corpus_view(library: Library, selection: dict) -> None:
     map_col, side_col = st.columns([3, 2])
     with map_col:
         clicked = st_folium(
-            build_map(
-                fc, cluster=len(places["features"]) > _CLUSTER_FROM, tiles=selection["tiles"]
-            ),
+            build_map(fc, cluster=len(places["features"]) > _CLUSTER_FROM, tiles=selection.tiles),
             key="corpus-map",
             height=560,
             use_container_width=True,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 import streamlit as st
 
 from geo.dashboard.panes import counted
@@ -10,10 +13,27 @@ from geo.errors import GeoError
 from geo.geojson import LAYERS
 from geo.ingest import article_from_paste, articles_from_upload
 from geo.mapview import WEB_TILES
-from geo.store import Library
+from geo.store import ArticleSummary, Library
 
 
-def sidebar(library: Library) -> dict:
+@dataclass(frozen=True)
+class Selection:
+    """What the reader chose in the sidebar, for the view to draw."""
+
+    view: str  # "Article" or "Corpus"
+    article: str | None  # the chosen article's id; None when no article matches
+    found: list[ArticleSummary]  # the articles the search and dates let through
+    shown: list[str]  # the layers shown and exported
+    tiles: str | None  # web tiles over the basemap, or None (offline)
+    start: dt.date | None  # published from
+    end: dt.date | None  # published until
+
+    def date_bounds(self) -> tuple[str | None, str | None]:
+        """``start`` and ``end`` as ISO dates (None where open)."""
+        return tuple(d.isoformat() if d else None for d in (self.start, self.end))
+
+
+def sidebar(library: Library) -> Selection:
     """The view, the library list and filters, the upload and paste forms, the layer switches."""
     with st.sidebar:
         view = st.radio("View", ["Article", "Corpus"], horizontal=True, key="view")
@@ -50,15 +70,15 @@ def sidebar(library: Library) -> dict:
             help="OpenStreetMap tiles over the offline basemap, which shows where they fail.",
         )
         st.caption(CREDITS)
-    return {
-        "view": view,
-        "article": chosen,
-        "found": found,
-        "shown": shown,
-        "tiles": WEB_TILES if web_tiles else None,
-        "start": start,
-        "end": end,
-    }
+    return Selection(
+        view=view,
+        article=chosen,
+        found=found,
+        shown=shown,
+        tiles=WEB_TILES if web_tiles else None,
+        start=start,
+        end=end,
+    )
 
 
 def _add_articles(library: Library) -> None:
