@@ -200,6 +200,12 @@ class SpanProposal:
         return not self.candidates or not self.candidates[0].adjective
 
 
+#: A proposal this likely makes its name a place throughout the article.
+_SURE = 0.7
+#: Features of a name inside an organisation's or a person's name ("Edmonton Oilers").
+_INSIDE_NAME = frozenset({"inside_org", "inside_person"})
+
+
 @lru_cache(maxsize=1)
 def _model() -> LinearModel:
     return LinearModel.load("recogniser")
@@ -218,11 +224,22 @@ def find_mentions(
     ['Damascus', 'Iraq']
     """
     model = model or _model()
+    proposals = [(model.probability(p.features), p) for p in propose_spans(article, gazetteer)]
+    # one sense per discourse: a name the article surely uses for a place is a place,
+    # as surely, wherever it stands on its own (not inside an organisation's or a
+    # person's name)
+    sure: dict[str, float] = {}
+    for probability, p in proposals:
+        if probability >= _SURE:
+            key = p.name.casefold()
+            sure[key] = max(probability, sure.get(key, 0.0))
     scored = sorted(
         (
             (probability, p)
-            for p in propose_spans(article, gazetteer)
-            if (probability := model.probability(p.features)) >= model.threshold
+            for probability, p in (
+                (_in_discourse(probability, p, sure), p) for probability, p in proposals
+            )
+            if probability >= model.threshold
         ),
         key=lambda pair: (-(pair[1].end - pair[1].start), -pair[0], pair[1].start),
     )
@@ -236,6 +253,13 @@ def find_mentions(
             Mention(p.start, p.end, p.name, round(probability, 4), p.literal, p.candidates)
         )
     return sorted(taken, key=lambda m: m.start)
+
+
+def _in_discourse(probability: float, proposal: SpanProposal, sure: dict[str, float]) -> float:
+    """``probability``, raised to the name's surest in the article when it stands alone."""
+    if _INSIDE_NAME.intersection(proposal.features):
+        return probability
+    return max(probability, sure.get(proposal.name.casefold(), 0.0))
 
 
 _NEXT_WORD = re.compile(r" ([A-Z][a-z]+)\b")

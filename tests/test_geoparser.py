@@ -10,6 +10,7 @@ from geo import Article, parse_article
 from geo.errors import ModelError
 from geo.model import LinearModel
 from geo.pipeline import bench_record
+from geo.recognize import find_mentions
 
 
 def _places(gazetteer, text: str) -> list[tuple[str, str]]:
@@ -107,3 +108,17 @@ def test_borders_are_derived_from_country_outlines(gazetteer):
     iraq = gazetteer.lookup("Iraqi border")[0]
     assert iraq.id == "border:IQ" and iraq.score < 1.0  # through the adjective
     assert all(c.kind != "border" for c in gazetteer.lookup("Paris border"))  # no country
+
+
+def test_one_sense_per_discourse_except_inside_other_names(gazetteer):
+    # a toy recogniser: only "in X" makes a place; the rule carries it to the other "X"s
+    model = LinearModel(features=["after_locative"], weights=[10.0], bias=-5.0, threshold=0.4)
+    text = (
+        "Protesters marched in Edmonton on Monday. Edmonton has a deficit."
+        " Shares of the Bank of Edmonton fell."
+    )
+    found = find_mentions(Article(id="t", text=text), gazetteer, model=model)
+    assert [(m.name, m.start) for m in found] == [("Edmonton", 22), ("Edmonton", 42)]
+    assert found[0].confidence == found[1].confidence > 0.99  # as sure as where it is surest
+    alone = "Edmonton has a deficit."
+    assert find_mentions(Article(id="t", text=alone), gazetteer, model=model) == []
