@@ -233,14 +233,9 @@ def find_mentions(
         if probability >= _SURE:
             key = p.name.casefold()
             sure[key] = max(probability, sure.get(key, 0.0))
+    raised = [(_in_discourse(probability, p, sure), p) for probability, p in proposals]
     scored = sorted(
-        (
-            (probability, p)
-            for probability, p in (
-                (_in_discourse(probability, p, sure), p) for probability, p in proposals
-            )
-            if probability >= model.threshold
-        ),
+        ((probability, p) for probability, p in raised if probability >= model.threshold),
         key=lambda pair: (-(pair[1].end - pair[1].start), -pair[0], pair[1].start),
     )
     taken: list[Mention] = []

@@ -148,31 +148,40 @@ class MentionContext:
         """The anchors of every mention but the one at ``start``."""
         own = self._at.get(start, [])
         keep = self._starts != start
-        return _Others(self, own, self._lats[keep], self._lons[keep], len(self.anchors) - len(own))
+        return _Others(
+            own,
+            self._lats[keep],
+            self._lons[keep],
+            len(self.anchors) - len(own),
+            self._countries,
+            self._admin1_ids,
+        )
 
 
 @dataclass
 class _Others:
-    """The anchors other than a mention's own, as :func:`candidate_features` asks of them."""
+    """The anchors other than a mention's own, as :func:`candidate_features` asks of them:
+    the totals over all anchors, less the mention's ``own``."""
 
-    context: MentionContext
     own: list[Candidate]
-    lats: np.ndarray
+    lats: np.ndarray  # radians, the others only
     lons: np.ndarray
     count: int
+    all_countries: Counter
+    all_admin1_ids: dict[tuple[str, str], Counter]
 
     def country_share(self, country: str) -> float:
         """The share of the other anchors in ``country``."""
         if not self.count or not country:
             return 0.0
-        n = self.context._countries[country] - sum(o.country == country for o in self.own)
+        n = self.all_countries[country] - sum(o.country == country for o in self.own)
         return n / self.count
 
     def same_admin1(self, c: Candidate) -> bool:
         """Whether another anchor is a different place in ``c``'s admin-1 region."""
         if not c.admin1:
             return False
-        ids = self.context._admin1_ids.get((c.country, c.admin1), Counter())
+        ids = self.all_admin1_ids.get((c.country, c.admin1), Counter())
         n = sum(ids.values()) - ids[c.id]
         n -= sum((o.country, o.admin1) == (c.country, c.admin1) and o.id != c.id for o in self.own)
         return n > 0

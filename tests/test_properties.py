@@ -10,8 +10,8 @@ spacing. For every text:
   GeoPackage), and the CSV of mentions has one row per mention.
 
 The examples are derived from the test's name (``derandomize``), so CI runs the
-same cases every time; ``HYPOTHESIS_SEED``-free exploration is one edit away:
-drop ``derandomize`` locally to search further.
+same cases every time; to search further, run with ``derandomize=False`` and a
+larger ``max_examples`` locally.
 """
 
 from __future__ import annotations
