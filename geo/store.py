@@ -148,19 +148,15 @@ class Library:
     # -- articles -----------------------------------------------------------------------------
 
     def add(self, article: Article) -> str:
-        """Keep ``article``; return its id. The same id with the same text is a no-op."""
+        """Keep ``article``; return its id. The same id with the same text is a no-op.
+
+        Safe when several processes add the same article at once (two servers
+        starting on a new library): the insert and the check are one statement.
+        """
         with self._connection() as db:
-            row = db.execute("SELECT text FROM articles WHERE id = ?", (article.id,)).fetchone()
-            if row is not None:
-                if row[0] != article.text:
-                    raise ArticleError(
-                        f"the library already has an article {article.id!r} with another text; "
-                        "give this one another id"
-                    )
-                return article.id
-            db.execute(
+            inserted = db.execute(
                 "INSERT INTO articles (id, title, author, source, published, url, text, added)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                 (
                     article.id,
                     article.title or "",
@@ -171,7 +167,14 @@ class Library:
                     article.text,
                     _now(),
                 ),
-            )
+            ).rowcount
+            if not inserted:
+                row = db.execute("SELECT text FROM articles WHERE id = ?", (article.id,)).fetchone()
+                if row[0] != article.text:
+                    raise ArticleError(
+                        f"the library already has an article {article.id!r} with another text; "
+                        "give this one another id"
+                    )
         return article.id
 
     def add_all(self, articles: Iterable[Article]) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from streamlit.runtime.caching import cache_data, cache_resource
 from streamlit.testing.v1 import AppTest
@@ -15,6 +17,9 @@ from .conftest import ROOT, SAMPLE
 def app(tmp_path, monkeypatch):
     """app.py on the sample, with its own library and user data in ``tmp_path``."""
     monkeypatch.setenv("GEO_DATA_DIR", str(tmp_path))
+    # AppTest leaves app.py as __main__, and worker processes started later
+    # (spawn) would run it again: put pytest's back afterwards
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["article"] = SAMPLE.stem
     yield at

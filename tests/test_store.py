@@ -190,3 +190,35 @@ def test_killed_writer_loses_nothing_committed_and_the_file_opens_clean(tmp_path
     for article_id, correction_id in committed:
         assert lib.get(article_id).text.startswith("Shelling near Homs")
         assert [c.id for c in lib.corrections(article_id)] == [int(correction_id)]
+
+
+_ADDER = """
+import sys, time
+from pathlib import Path
+from geo.article import Article
+from geo.store import Library
+path, go = Path(sys.argv[1]), Path(sys.argv[2])
+lib = Library(path)
+while not go.exists():
+    time.sleep(0.001)
+lib.add_all(Article(id=f"a{i}", text=f"Shelling near Homs, report {i}.") for i in range(100))
+"""
+
+
+def test_processes_adding_the_same_articles_at_once_all_succeed(tmp_path):
+    # two servers starting together on a new library both add the bundled articles
+    import subprocess
+    import sys
+
+    path, go = tmp_path / "library.sqlite", tmp_path / "go"
+    Library(path)
+    adders = [
+        subprocess.Popen(
+            [sys.executable, "-c", _ADDER, str(path), str(go)], stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    go.touch()
+    errors = [adder.communicate(timeout=120)[1] for adder in adders]
+    assert [adder.returncode for adder in adders] == [0] * 4, errors
+    assert len(Library(path)) == 100
