@@ -124,7 +124,12 @@ class LinearModel:
 
     @classmethod
     def fit_ranker(
-        cls, features: list[str], groups: list[np.ndarray], chosen: list[int], *, l2: float = 1.0
+        cls,
+        features: list[str],
+        groups: list[np.ndarray],
+        chosen: list[int],
+        *,
+        l2: float = 1.0,
     ) -> LinearModel:
         """Fit a conditional logit: in each group (rows = alternatives) ``chosen`` is right.
 
@@ -135,20 +140,44 @@ class LinearModel:
         >>> m.weights[0] > 0
         True
         """
+        rows = np.vstack(groups)
+        sizes = np.array([len(g) for g in groups])
+        firsts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        right_rows = rows[firsts + np.asarray(chosen)]
+        group_of = np.repeat(np.arange(len(groups)), sizes)
+
+        def softmax(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            """Per group the top score and the sum of exp(score - top); per row exp(...)."""
+            s = rows @ w
+            top = np.maximum.reduceat(s, firsts)
+            e = np.exp(s - top[group_of])
+            return top, e, np.add.reduceat(e, firsts)
+
+        def loss_at(w: np.ndarray) -> float:
+            """The penalised negative log-likelihood of the right rows."""
+            top, _, totals = softmax(w)
+            nll = (np.log(totals) + top - right_rows @ w).sum()
+            return float(nll + l2 / 2 * w @ w)
+
         w = np.zeros(len(features))
-        for _ in range(50):
-            grad = l2 * w
-            hess = np.diag(np.full(len(features), l2 + 1e-9))
-            for rows, right in zip(groups, chosen, strict=True):
-                s = rows @ w
-                p = np.exp(s - s.max())
-                p /= p.sum()
-                mean = p @ rows
-                grad += mean - rows[right]
-                centred = rows - mean
-                hess += (centred * p[:, None]).T @ centred
+        loss = loss_at(w)
+        for _ in range(100):
+            _, e, totals = softmax(w)
+            p = e / totals[group_of]
+            mean = np.add.reduceat(rows * p[:, None], firsts)
+            grad = (mean - right_rows).sum(axis=0) + l2 * w
+            centred = rows - mean[group_of]
+            hess = (centred * p[:, None]).T @ centred + np.diag(np.full(len(w), l2 + 1e-9))
             step = np.linalg.solve(hess, grad)
-            w -= step
-            if np.abs(step).max() < 1e-8:
+            # Newton's step, halved until the loss falls: far from the optimum a
+            # full step can overshoot and never come back (it did on 14,000
+            # mentions of WikToR, which benchmarks/fit_models.py does not use).
+            size = 1.0
+            while (new := loss_at(w - size * step)) > loss and size > 1e-6:
+                size /= 2
+            if new > loss:
+                break
+            w, loss = w - size * step, new
+            if np.abs(size * step).max() < 1e-8:
                 break
         return cls(features=list(features), weights=w.tolist())

@@ -9,7 +9,10 @@ Every candidate of a mention gets features (:func:`candidate_features`):
   best candidates lie in that country, whether its admin-1 region is named,
   how near it lies to the other mentions' best candidates (spatial coherence);
 * cue words: "X province" or "X county" favour regions, "the town of X"
-  favours towns, "Paris, Texas" favours the Paris in Texas.
+  favours towns, "Paris, Texas" favours the Paris in Texas;
+* lists: names listed together ("Ohio, Oregon and Utah") are most often
+  places of one kind, so a candidate of the kind its neighbours in the list
+  stand for is favoured.
 
 A conditional logit (``data/models/resolver.json``, fitted by
 ``benchmarks/fit_models.py`` on the dev half of the gold corpora only) turns
@@ -30,8 +33,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from geopy.distance import EARTH_RADIUS
@@ -39,7 +43,7 @@ from geopy.distance import EARTH_RADIUS
 from geo.article import Article, matching_text
 from geo.gazetteer import Candidate, Gazetteer
 from geo.model import LinearModel
-from geo.names import transliterated_countries
+from geo.names import name_key, transliterated_countries
 from geo.recognize import Mention
 
 __all__ = [
@@ -57,6 +61,9 @@ _ADMIN_CUES = frozenset("province governorate region state county district prefe
 _TOWN_CUES = frozenset("town city village suburb neighbourhood neighborhood".split())
 _QUALIFIER = re.compile(r",\s*([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?)")
 _NEAR_KM = (25, 100, 500)
+#: What stands between two names of one list: "A, B", "A and B", "A, B, or C".
+_LIST_GAP = re.compile(r"\s*(?:[,/&]\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"\b(?:and|or)\b|&", re.IGNORECASE)
 #: A mention stays unplaced when "no place" is at least this probable.
 _UNPLACED = 0.5
 
@@ -96,6 +103,7 @@ RANKER_FEATURES = [
     "cue_admin_other",
     "cue_town_city",
     "cue_town_other",
+    "kind_as_listed",
 ]
 
 
@@ -122,46 +130,64 @@ class ResolvedMention:
 
 @dataclass
 class MentionContext:
-    """What the article says about its geography, as the features need it."""
+    """What the article says about its geography, as the features need it.
+
+    ``anchors`` hold, per mention, its start, its name's key and the place
+    that stands for it (its best candidate, or an earlier pass's choice).
+    """
 
     plain: str
     named_countries: Counter
     adjective_countries: Counter
     named_admin1: set[tuple[str, str]]
-    anchors: list[tuple[int, Candidate]]  # (mention start, its best candidate)
+    anchors: list[tuple[int, str, Candidate]]
     gazetteer: Gazetteer | None = None  # looks up "Texas" in "Paris, Texas"
+    #: mention start -> the anchors of the mentions listed beside it ("A, B and C")
+    listed: dict[int, list[Candidate]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Totals over all anchors, so each mention's "the others" costs O(1) per
         # candidate, not O(mentions): long texts stay linear.
-        self._starts = np.array([s for s, _ in self.anchors], dtype=np.int64)
-        self._lats = np.radians([o.lat for _, o in self.anchors])
-        self._lons = np.radians([o.lon for _, o in self.anchors])
-        self._countries = Counter(o.country for _, o in self.anchors)
+        self._codes: dict[str, int] = {}  # name key -> a number, for fast masks
+        for _, key, _ in self.anchors:
+            self._codes.setdefault(key, len(self._codes))
+        self._key_codes = np.array([self._codes[k] for _, k, _ in self.anchors], dtype=np.int64)
+        self._lats = np.radians([o.lat for _, _, o in self.anchors])
+        self._lons = np.radians([o.lon for _, _, o in self.anchors])
+        self._countries = Counter(o.country for _, _, o in self.anchors)
         self._admin1_ids: dict[tuple[str, str], Counter] = {}
-        self._at: dict[int, list[Candidate]] = {}
-        for start, o in self.anchors:
+        self._named: dict[str, list[Candidate]] = {}
+        self._others: dict[str, _Others] = {}
+        for _, key, o in self.anchors:
             self._admin1_ids.setdefault((o.country, o.admin1), Counter())[o.id] += 1
-            self._at.setdefault(start, []).append(o)
+            self._named.setdefault(key, []).append(o)
 
-    def others(self, start: int) -> _Others:
-        """The anchors of every mention but the one at ``start``."""
-        own = self._at.get(start, [])
-        keep = self._starts != start
-        return _Others(
-            own,
-            self._lats[keep],
-            self._lons[keep],
-            len(self.anchors) - len(own),
-            self._countries,
-            self._admin1_ids,
-        )
+    def others(self, name: str) -> _Others:
+        """The anchors of every mention of another name than ``name``.
+
+        Mentions of the same name are left out with the mention itself: five
+        "Dover"s are one place named five times, not five places that agree
+        with each other, and must not vouch for their own choice.
+        """
+        key = name_key(name)
+        if key not in self._others:  # once per name: an article repeats its names
+            own = self._named.get(key, [])
+            keep = self._key_codes != self._codes.get(key, -1)
+            self._others[key] = _Others(
+                own,
+                self._lats[keep],
+                self._lons[keep],
+                len(self.anchors) - len(own),
+                self._countries,
+                self._admin1_ids,
+            )
+        return self._others[key]
 
 
 @dataclass
 class _Others:
-    """The anchors other than a mention's own, as :func:`candidate_features` asks of them:
-    the totals over all anchors, less the mention's ``own``."""
+    """The anchors other than those of a mention's name, as :func:`candidate_features`
+    asks of them: the totals over all anchors, less the name's ``own``."""
 
     own: list[Candidate]
     lats: np.ndarray  # radians, the others only
@@ -207,20 +233,55 @@ def mention_context(
     """
     named, adjectives, admin1 = Counter(), Counter(), set()
     anchors = []
+    plain = matching_text(article.text)
+    chains: list[list[tuple]] = []  # runs of (mention, anchor) with only list gaps between
     for number, m in enumerate(mentions):
         if not m.candidates:
             continue
         best = chosen[number] if chosen is not None else m.candidates[0]
         if best is None:  # the earlier pass placed it nowhere
             continue
-        anchors.append((m.start, best))
+        if chains and _LIST_GAP.fullmatch(plain[chains[-1][-1][0].end : m.start]):
+            chains[-1].append((m, best))
+        else:
+            chains.append([(m, best)])
+        anchors.append((m.start, name_key(m.name), best))
         if best.kind in ("country", "admin1") and best.score >= 0.9:
             (adjectives if best.adjective else named)[best.country] += 1
         if best.kind == "admin1" and not best.adjective:
             admin1.add((best.country, best.admin1))
     return MentionContext(
-        matching_text(article.text), named, adjectives, admin1, anchors, gazetteer
+        plain, named, adjectives, admin1, anchors, gazetteer, _listed(chains, plain)
     )
+
+
+def _listed(chains: list[list[tuple]], plain: str) -> dict[int, list[Candidate]]:
+    """Mention start -> the anchors of its neighbours in a list of places.
+
+    A list has "and" or "or" in it ("A, B and C"); names joined by commas
+    alone are most often a place and its regions ("Paris, Texas" or "Dover,
+    Kent, England"), not a list.
+
+    Examples
+    --------
+    >>> from geo.recognize import Mention
+    >>> from geo.gazetteer import LocalGazetteer
+    >>> gaz, text = LocalGazetteer(), "Ohio, Oregon and Utah; Paris, Texas."
+    >>> ms = [Mention(s, s + len(n), n, candidates=tuple(gaz.lookup(n)))
+    ...       for n in ("Ohio", "Oregon", "Utah", "Paris", "Texas") for s in [text.index(n)]]
+    >>> listed = mention_context(Article(id="a", text=text), ms).listed
+    >>> [c.name for c in listed[text.index("Oregon")]], text.index("Paris") in listed
+    (['Ohio', 'Utah'], False)
+    """
+    listed: dict[int, list[Candidate]] = {}
+    for chain in chains:
+        pairs = list(pairwise(chain))
+        if not any(_CONJUNCTION.search(plain[a.end : b.start]) for (a, _), (b, _) in pairs):
+            continue
+        for (a, a_place), (b, b_place) in pairs:
+            listed.setdefault(a.start, []).append(b_place)
+            listed.setdefault(b.start, []).append(a_place)
+    return listed
 
 
 def candidate_features(mention, context: MentionContext) -> list[dict[str, float]]:
@@ -240,7 +301,8 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
         if qualifier and context.gazetteer
         else ()
     )
-    others = context.others(mention.start)
+    others = context.others(mention.name)
+    listed = context.listed.get(mention.start, ())
     rows = []
     for rank, c in enumerate(mention.candidates):
         km = _nearest_km(c, others.lats, others.lons)
@@ -287,6 +349,8 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
                 for q in qualifier_places
             )
             f["qualified" if inside else "qualifier_elsewhere"] = 1.0
+        if listed:
+            f["kind_as_listed"] = sum(o.kind == c.kind for o in listed) / len(listed)
         if admin_cue:
             f["cue_admin_region" if kind in ("admin1", "admin2") else "cue_admin_other"] = 1.0
         if town_cue:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from geo import Article, parse_article
 from geo.errors import ModelError
 from geo.model import LinearModel
 from geo.pipeline import bench_record
-from geo.recognize import find_mentions
+from geo.recognize import Mention, find_mentions
+from geo.resolve import candidate_features, mention_context, resolve_mentions
 
 
 def _places(gazetteer, text: str) -> list[tuple[str, str]]:
@@ -122,3 +124,59 @@ def test_one_sense_per_discourse_except_inside_other_names(gazetteer):
     assert found[0].confidence == found[1].confidence > 0.99  # as sure as where it is surest
     alone = "Edmonton has a deficit."
     assert find_mentions(Article(id="t", text=alone), gazetteer, model=model) == []
+
+
+def _mentions(gazetteer, text, names):
+    """Mentions of each name at its first occurrence from ``start`` on, in text order."""
+    out, start = [], 0
+    for name in names:
+        start = text.index(name, start)
+        found = tuple(gazetteer.lookup(name, limit=50))
+        out.append(Mention(start, start + len(name), name, candidates=found))
+        start += len(name)
+    return out
+
+
+def test_mentions_of_one_name_do_not_vouch_for_each_other(gazetteer):
+    # five "Dover"s are one place named five times: none is "another place nearby"
+    text = "Dover is a town. Dover grew. Dover, Dover and Dover. It lies near Pawling."
+    mentions = _mentions(gazetteer, text, ["Dover"] * 5 + ["Pawling"])
+    context = mention_context(Article(id="t", text=text), mentions, gazetteer)
+    others = context.others("Dover")
+    assert others.count == 1 and len(others.lats) == 1  # Pawling alone
+    assert context.others("Pawling").count == 5
+    dover_gb = next(i for i, c in enumerate(mentions[0].candidates) if c.country == "GB")
+    features = candidate_features(mentions[0], context)[dover_gb]
+    assert "within_25_km" not in features  # before, the other Dovers put it "near others"
+
+
+def test_places_listed_together_favour_one_kind(gazetteer):
+    text = "Cases were found in Ohio, Oregon and Utah. Rubio of Florida spoke."
+    mentions = _mentions(gazetteer, text, ["Ohio", "Oregon", "Utah", "Florida"])
+    context = mention_context(Article(id="t", text=text), mentions, gazetteer)
+    oregon = candidate_features(mentions[1], context)
+    kinds = [c.kind for c in mentions[1].candidates]
+    assert oregon[kinds.index("admin1")]["kind_as_listed"] == 1.0
+    assert "kind_as_listed" not in oregon[kinds.index("city")]  # Oregon, Ohio: a town
+    assert "kind_as_listed" not in candidate_features(mentions[3], context)[0]  # not listed
+    placed = resolve_mentions(Article(id="t", text=text), mentions, gazetteer)
+    assert [r.place.kind for r in placed] == ["admin1"] * 4
+
+
+def test_ranker_fit_reaches_the_optimum():
+    rng = np.random.default_rng(7)
+    groups = [rng.normal(size=(int(rng.integers(2, 6)), 3)) * 5 for _ in range(60)]
+    chosen = [int(rng.integers(0, len(g))) for g in groups]
+    model = LinearModel.fit_ranker(["a", "b", "c"], groups, chosen, l2=0.1)
+
+    def loss(w):
+        total = 0.1 / 2 * w @ w
+        for rows, right in zip(groups, chosen, strict=True):
+            s = rows @ w
+            total += np.log(np.exp(s - s.max()).sum()) + s.max() - s[right]
+        return total
+
+    w = np.array(model.weights)
+    for k in range(3):  # no step along any axis lowers the penalised loss
+        e = np.eye(3)[k] * 1e-4
+        assert loss(w) <= min(loss(w + e), loss(w - e))
