@@ -46,6 +46,8 @@ _INITIALISM = re.compile(r"\b(?:[^\W\d_]\.\s?){2,}|\b(?:[^\W\d_]\.)+[^\W\d_]\b")
 
 
 def _bare(text: str) -> str:
+    if text.isascii():  # most names: nothing to decompose (and 10x faster)
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
