@@ -38,6 +38,11 @@ shared schema (named after its stem). The split is by document (see
 ``--gold-spans`` also resolves the gold spans themselves
 (``geo.batch.resolve_records``): resolution when recognition is perfect.
 ``--write-docs`` rewrites ``docs/geoparser.md`` with the figures printed.
+``--misses`` sorts the gold toponyms the parser did not find (exact span)
+by why: never proposed as a span; proposed inside or as an organisation's
+or a person's name ("Manitoba" in "Manitoba Underdogs Rescue", which
+TR-News annotates and the parser keeps off the map by design); proposed as
+a demonym; or proposed and refused by the recogniser.
 
 Prints figures; asserts nothing.
 """
@@ -52,6 +57,7 @@ import shlex
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from corpora import BENCH, CORPORA, documents
@@ -61,6 +67,7 @@ from geo.article import Article
 from geo.batch import parse_records, resolve_records
 from geo.gazetteer import LocalGazetteer
 from geo.pipeline import bench_record, parse_article
+from geo.recognize import find_mentions, propose_spans
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "geoparser.md"
@@ -106,6 +113,7 @@ def main() -> int:
         "--gold-spans", action="store_true", help="also resolve the gold spans themselves"
     )
     ap.add_argument("--write-docs", action="store_true", help=f"rewrite {DOC.relative_to(ROOT)}")
+    ap.add_argument("--misses", action="store_true", help="sort the gold toponyms not found by why")
     ap.add_argument(
         "--system",
         type=Path,
@@ -115,8 +123,11 @@ def main() -> int:
     args = ap.parse_args()
     if args.processes is not None and args.processes < 1:
         ap.error("--processes must be 1 or more")
-    if args.system and (args.gold_spans or args.write_docs):
-        ap.error("--system scores a file without running geo: drop --gold-spans and --write-docs")
+    if args.system and (args.gold_spans or args.write_docs or args.misses):
+        ap.error(
+            "--system scores a file without running geo:"
+            " drop --gold-spans, --write-docs and --misses"
+        )
     if args.system and (not args.corpus or len(args.corpus) != 1):
         ap.error("--system needs exactly one --corpus, the gold of that output")
     corpora = args.corpus or list(CORPORA.items())
@@ -131,10 +142,45 @@ def main() -> int:
             row = _run(name, docs, args.processes, args.gold_spans)
         rows.append(row)
         print(_report(row, args.split), flush=True)
+        if args.misses and name not in RESOLUTION_ONLY:
+            print(_misses(docs), flush=True)
     if args.write_docs:
         DOC.write_text(_doc(rows, args.split), encoding="utf-8")
         print(f"wrote {DOC.relative_to(ROOT)}")
     return 0
+
+
+#: Proposal features that put a span inside or as the name of another kind of entity.
+_OTHER_ENTITY = ("inside_org", "inside_person", "inside_other_entity", "ner_ORG", "ner_PERSON")
+
+
+def _misses(docs: list[dict]) -> str:
+    """The gold toponyms the parser does not find (exact span), counted by why."""
+    gazetteer = LocalGazetteer()
+    why: dict[str, Counter] = {}
+    for doc in docs:
+        article = Article(id=str(doc["id"]), text=doc["text"])
+        found = {(m.start, m.end) for m in find_mentions(article, gazetteer)}
+        proposed = {(p.start, p.end): p for p in propose_spans(article, gazetteer)}
+        for t in doc["toponyms"]:
+            span = (t["start"], t["end"])
+            if span in found:
+                continue
+            p = proposed.get(span)
+            if p is None:
+                reason = "never proposed as a span"
+            elif any(p.features.get(f) for f in _OTHER_ENTITY):
+                reason = "proposed inside or as an organisation's or a person's name"
+            elif p.candidates and p.candidates[0].adjective:
+                reason = "proposed as a demonym"
+            else:
+                reason = "proposed, refused by the recogniser"
+            why.setdefault(reason, Counter())[t["name"]] += 1
+    lines = [f"  gold toponyms not found: {sum(sum(c.values()) for c in why.values())}"]
+    for reason, names in sorted(why.items(), key=lambda kv: -sum(kv[1].values())):
+        common = ", ".join(f"{n} ({k})" for n, k in names.most_common(8))
+        lines.append(f"    {sum(names.values()):4d} {reason}: {common}")
+    return "\n".join(lines)
 
 
 def _corpus(value: str) -> tuple[str, Path]:
