@@ -124,12 +124,7 @@ class LinearModel:
 
     @classmethod
     def fit_ranker(
-        cls,
-        features: list[str],
-        groups: list[np.ndarray],
-        chosen: list[int],
-        *,
-        l2: float = 1.0,
+        cls, features: list[str], groups: list[np.ndarray], chosen: list[int], *, l2: float = 1.0
     ) -> LinearModel:
         """Fit a conditional logit: in each group (rows = alternatives) ``chosen`` is right.
 

@@ -22,13 +22,7 @@ from geo.gazetteer import Candidate, Gazetteer
 from geo.recognize import CANDIDATES_KEPT, Mention, find_mentions
 from geo.resolve import ResolvedMention, resolve_mentions
 
-__all__ = [
-    "ParsedArticle",
-    "bench_record",
-    "mentions_with_spans",
-    "parse_article",
-    "resolve_spans",
-]
+__all__ = ["ParsedArticle", "bench_record", "parse_article", "resolve_spans"]
 
 #: Candidates listed per toponym in a record: the most probable.
 _CANDIDATES_SHOWN = 10
@@ -83,30 +77,6 @@ def resolve_spans(
     >>> [m.place.country for m in resolve_spans(a, [(0, 5)], LocalGazetteer()).mentions]
     ['FR']
     """
-    parsed = _parsed(article, mentions_with_spans(article, spans, gazetteer), gazetteer)
-    wanted = set(spans)
-    return ParsedArticle(
-        article,
-        parsed.sentences,
-        tuple(m for m in parsed.mentions if (m.start, m.end) in wanted),
-        tuple(m for m in parsed.unplaced if (m.start, m.end) in wanted),
-    )
-
-
-def mentions_with_spans(
-    article: Article, spans: list[tuple[int, int]], gazetteer: Gazetteer
-) -> list[Mention]:
-    """The given spans as mentions, among the recogniser's mentions that overlap none.
-
-    In text order, each with its gazetteer candidates.
-
-    Examples
-    --------
-    >>> from geo.gazetteer import LocalGazetteer
-    >>> a = Article(id="w", text="Paris is on the Seine, in France.")
-    >>> [m.name for m in mentions_with_spans(a, [(0, 5)], LocalGazetteer())]
-    ['Paris', 'France']
-    """
     given = [
         Mention(
             s,
@@ -121,7 +91,14 @@ def mentions_with_spans(
         for m in find_mentions(article, gazetteer)
         if not any(m.start < e and s < m.end for s, e in spans)
     ]
-    return sorted([*given, *others], key=lambda m: m.start)
+    parsed = _parsed(article, sorted([*given, *others], key=lambda m: m.start), gazetteer)
+    wanted = set(spans)
+    return ParsedArticle(
+        article,
+        parsed.sentences,
+        tuple(m for m in parsed.mentions if (m.start, m.end) in wanted),
+        tuple(m for m in parsed.unplaced if (m.start, m.end) in wanted),
+    )
 
 
 def _parsed(article: Article, mentions: list[Mention], gazetteer: Gazetteer) -> ParsedArticle:

@@ -7,7 +7,8 @@ Every candidate of a mention gets features (:func:`candidate_features`):
 * the article's geography: whether the candidate's country is named in the
   article (outright or by an adjective), what share of the other mentions'
   best candidates lie in that country, whether its admin-1 region is named,
-  how near it lies to the other mentions' best candidates (spatial coherence);
+  how near it lies to the other mentions' best candidates (spatial coherence;
+  other mentions of the same name are not "other places");
 * cue words: "X province" or "X county" favour regions, "the town of X"
   favours towns, "Paris, Texas" favours the Paris in Texas;
 * lists: names listed together ("Ohio, Oregon and Utah") are most often

@@ -151,7 +151,8 @@ class Library:
         """Keep ``article``; return its id. The same id with the same text is a no-op.
 
         Safe when several processes add the same article at once (two servers
-        starting on a new library): the insert and the check are one statement.
+        starting on a new library): the insert is one statement that does
+        nothing when the id is taken, and the text is compared after it.
         """
         with self._connection() as db:
             inserted = db.execute(
