@@ -43,3 +43,15 @@ def test_bench_record_follows_the_shared_schema(sample_parsed):
             assert 0 < toponym["confidence"] <= 1 and toponym["candidates"]
     palmyra = next(t for t in record["toponyms"] if t["name"] == "Palmyra")
     assert palmyra["geonameid"] == "163808"  # Tadmur
+
+
+def test_the_entity_model_runs_on_numpy_blas_with_one_thread():
+    # numpy's OpenBLAS is about 1.5 times as fast as thinc's blis here (see geo.nlp)
+    from threadpoolctl import threadpool_info
+
+    from geo.nlp import pipeline
+
+    nlp = pipeline()
+    assert all(not nlp.get_pipe(name).model.ops.use_blis for name in nlp.pipe_names)
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
