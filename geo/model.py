@@ -23,6 +23,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -45,11 +46,14 @@ class LinearModel:
     threshold: float = 0.5
     about: dict = field(default_factory=dict)
 
+    @cached_property
+    def _weight_of(self) -> dict[str, float]:
+        return dict(zip(self.features, self.weights, strict=True))
+
     def score(self, values: Mapping[str, float]) -> float:
         """The linear score: bias plus the weighted sum of the known features."""
-        return self.bias + sum(
-            w * values.get(name, 0.0) for name, w in zip(self.features, self.weights, strict=True)
-        )
+        weight = self._weight_of
+        return self.bias + sum(weight.get(name, 0.0) * v for name, v in values.items())
 
     def probability(self, values: Mapping[str, float]) -> float:
         """The logistic of :meth:`score`."""

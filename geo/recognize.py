@@ -281,7 +281,7 @@ def propose_spans(article: Article, gazetteer: Gazetteer) -> list[SpanProposal]:
     plain = matching_text(text)
     doc = analyse(plain)
     context = _Context(doc, plain)
-    spans = set(_scan(doc, plain, gazetteer))
+    spans = set(_scan(context.tokens, plain, gazetteer))
     spans.update(
         (start, end)
         for _, _, label, (start, end) in context.entities
@@ -380,9 +380,11 @@ def _is_name_word(token) -> bool:
     return word[:1].isupper() or (word.lower() in ARABIC_ARTICLES and token.i + 1 < len(token.doc))
 
 
-def _scan(doc, plain: str, gazetteer: Gazetteer):
-    """(start, end) of every run of name words the gazetteer knows (names or adjectives)."""
-    tokens = list(doc)
+def _scan(tokens: list, plain: str, gazetteer: Gazetteer):
+    """(start, end) of every run of name words the gazetteer knows (names or adjectives).
+
+    ``tokens`` are the document's spaCy tokens, in order.
+    """
     for i, first in enumerate(tokens):
         if not _is_name_word(first):
             continue
@@ -450,10 +452,16 @@ class _Context:
     """What the features need from the document: tokens by offset, entities, sentences."""
 
     def __init__(self, doc, plain: str) -> None:
-        self.doc = doc
         self.plain = plain
-        self.token_at = {t.idx: t.i for t in doc}
-        self.token_ending = {t.idx + len(t): t.i for t in doc}
+        self.tokens = list(doc)  # spaCy makes a new Token object at every step over a Doc
+        self.token_at: dict[int, int] = {}
+        self.token_ending: dict[int, int] = {}
+        self.lowered: Counter = Counter()
+        for t in self.tokens:
+            self.token_at[t.idx] = t.i
+            self.token_ending[t.idx + len(t)] = t.i
+            if t.text.islower():
+                self.lowered[t.text] += 1
         # each entity with its span trimmed of "the" and "'s", as proposals are
         self.entities = [
             (e.start_char, e.end_char, e.label_, _trim(plain, e.start_char, e.end_char))
@@ -472,7 +480,6 @@ class _Context:
         for e in doc.ents:
             shares[e.text][e.label_] += 1
         self.label_counts = shares
-        self.lowered = Counter(t.text for t in doc if t.text.islower())
 
     def overlapping(self, start: int, end: int) -> list[tuple[int, int, str, tuple[int, int]]]:
         """The entities that share a character with ``start:end``."""
@@ -539,7 +546,7 @@ def _features(
 
     first = ctx.token_at.get(start)
     last = ctx.token_ending.get(end)
-    tokens = ctx.doc
+    tokens = ctx.tokens
     if first is not None and first > 0:
         prev = tokens[first - 1]
         f["after_locative"] = float(prev.lower_ in _LOCATIVE)

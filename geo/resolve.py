@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -305,8 +306,8 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
     others = context.others(mention.name)
     listed = context.listed.get(mention.start, ())
     rows = []
-    for rank, c in enumerate(mention.candidates):
-        km = _nearest_km(c, others.lats, others.lons)
+    distances = _nearest_km(mention.candidates, others.lats, others.lons)
+    for rank, (c, km) in enumerate(zip(mention.candidates, distances, strict=True)):
         kind = c.kind if c.kind in ("continent", "country", "admin1", "admin2", "city") else None
         if kind is None:
             kind = "airport" if c.kind in ("airport", "airbase") else "curated"
@@ -376,13 +377,17 @@ def _qualifier_places(gazetteer: Gazetteer, qualifier: str) -> tuple[Candidate, 
     return tuple(c for c in found if c.kind in ("country", "admin1") and not c.adjective)
 
 
-def _nearest_km(c: Candidate, lats: np.ndarray, lons: np.ndarray) -> float:
-    """Great-circle km from ``c`` to the nearest of the points (radians); inf when none."""
+def _nearest_km(candidates: Sequence[Candidate], lats: np.ndarray, lons: np.ndarray) -> list[float]:
+    """Great-circle km from each candidate to the nearest of the points (radians).
+
+    Infinite when there are no points.
+    """
     if not len(lats):
-        return math.inf
-    lat, lon = math.radians(c.lat), math.radians(c.lon)
-    h = np.sin((lats - lat) / 2) ** 2 + math.cos(lat) * np.cos(lats) * np.sin((lons - lon) / 2) ** 2
-    return float(2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))).min())
+        return [math.inf] * len(candidates)
+    lat = np.radians([c.lat for c in candidates])[:, np.newaxis]
+    lon = np.radians([c.lon for c in candidates])[:, np.newaxis]
+    h = np.sin((lats - lat) / 2) ** 2 + np.cos(lat) * np.cos(lats) * np.sin((lons - lon) / 2) ** 2
+    return (2 * EARTH_RADIUS * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))).min(axis=1).tolist()
 
 
 def _nearness(km: float) -> float:
