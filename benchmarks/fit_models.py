@@ -38,7 +38,7 @@ from corpora import CORPORA, documents  # noqa: E402
 from geo.article import Article  # noqa: E402
 from geo.gazetteer import LocalGazetteer  # noqa: E402
 from geo.model import LinearModel  # noqa: E402
-from geo.recognize import FEATURES, propose_spans  # noqa: E402
+from geo.recognize import FEATURES, kept_as_demonym, propose_spans  # noqa: E402
 from geo.resolve import (  # noqa: E402
     NO_PLACE,
     RANKER_FEATURES,
@@ -71,6 +71,8 @@ def main() -> int:
             gold = {(t["start"], t["end"]): t for t in doc["toponyms"]}
             proposals = propose_spans(article, gaz)
             for p in proposals:
+                if kept_as_demonym(p):  # kept whatever the model says: not its to learn
+                    continue
                 rows.append([p.features.get(name, 0.0) for name in FEATURES])
                 labels.append(float((p.start, p.end) in gold))
                 folds.append(docs % FOLDS)  # by document: no article in two folds

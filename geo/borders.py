@@ -9,7 +9,9 @@ gazetteer (countryinfo), so a border is derived:
   outlines are coarse and do not meet exactly).
 
 The derived place is a line (``kind="border"``) with its point on the line,
-and ``match="border"``.
+and ``match="border"``. A country's border named alone is seen from where
+the article stands: :func:`border_in_view` takes "the Iraqi border" in an
+article that names Syria for the stretch Iraq shares with Syria.
 
 :class:`~geo.gazetteer.LocalGazetteer` returns these candidates for such
 names, ranked with the rest (a curated "Syria-Iraq border area" may come first).
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -42,7 +45,7 @@ from geo.gazetteer_sources import radius_km
 if TYPE_CHECKING:
     from geo.gazetteer import Candidate
 
-__all__ = ["BORDER_WORDS", "SHARED_KM", "border_candidates"]
+__all__ = ["BORDER_WORDS", "SHARED_KM", "border_candidates", "border_countries", "border_in_view"]
 
 #: How close two outlines' boundaries must run to count as a shared border.
 SHARED_KM = 10.0
@@ -55,6 +58,7 @@ _BORDER = re.compile(
     re.IGNORECASE,
 )
 _SCORE = 0.95
+_ID_PREFIX = "border:"
 
 
 def border_candidates(name: str, lookup: Callable[..., list[Candidate]]) -> list[Candidate]:
@@ -78,6 +82,57 @@ def border_candidates(name: str, lookup: Callable[..., list[Candidate]]) -> list
     return [line] if line else []
 
 
+def border_countries(candidate: Candidate) -> tuple[str, ...]:
+    """The ISO codes of the countries a derived border belongs to; () for any other place.
+
+    The country named first comes first ("the Syrian-Iraqi border": Syria, Iraq).
+
+    Examples
+    --------
+    >>> from geo.gazetteer import LocalGazetteer
+    >>> gaz = LocalGazetteer()
+    >>> [border_countries(c) for c in gaz.lookup("Iraqi-Syrian border") if c.kind == "border"]
+    [('IQ', 'SY')]
+    >>> border_countries(gaz.lookup("Iraq")[0])
+    ()
+    """
+    if not candidate.id.startswith(_ID_PREFIX):
+        return ()
+    codes = candidate.id.removeprefix(_ID_PREFIX).split("-")
+    return (candidate.country, *(code for code in codes if code != candidate.country))
+
+
+def border_in_view(
+    border: Candidate, lookup: Callable[..., list[Candidate]], named: Counter
+) -> Candidate | None:
+    """The stretch of a one-country border along the neighbour the article names most.
+
+    ``named`` counts the countries the article names, by name; "the Iraqi
+    border" in an article that names Syria is the Syria-Iraq stretch. None
+    when ``border`` is not one country's, or no named country shares it.
+
+    Examples
+    --------
+    >>> from geo.gazetteer import LocalGazetteer
+    >>> gaz = LocalGazetteer()
+    >>> whole = gaz.lookup("Iraqi border", limit=1)[0]
+    >>> border_in_view(whole, gaz.lookup, Counter({"Iraq": 3, "Syria": 2, "Iran": 1})).name
+    'Iraq-Syria border'
+    >>> border_in_view(whole, gaz.lookup, Counter({"France": 2})) is None
+    True
+    """
+    if len(border_countries(border)) != 1:
+        return None
+    own = border.name.removesuffix(" border")
+    for name, _ in named.most_common():
+        if name == own:
+            continue
+        shared = [c for c in lookup(f"{own}-{name} border", limit=3) if c.kind == "border"]
+        if shared:
+            return shared[0]
+    return None
+
+
 def _country(name: str, lookup: Callable[..., list[Candidate]]) -> Candidate | None:
     best = next(iter(lookup(name, limit=1)), None)
     if best is None or best.kind != "country" or best.geometry is None or best.score < 0.9:
@@ -90,7 +145,7 @@ def _boundary(country: Candidate) -> Candidate | None:
     outline = shape(country.geometry)
     return _line_candidate(
         outline.boundary,
-        id=f"border:{country.country}",
+        id=f"{_ID_PREFIX}{country.country}",
         name=f"{country.name} border",
         countries=(country,),
     )
@@ -108,7 +163,7 @@ def _shared(a: Candidate, b: Candidate) -> Candidate | None:
     first, second = sorted((a, b), key=lambda c: c.country)
     return _line_candidate(
         line,
-        id=f"border:{first.country}-{second.country}",
+        id=f"{_ID_PREFIX}{first.country}-{second.country}",
         name=f"{a.name}-{b.name} border",
         countries=(a, b),
     )

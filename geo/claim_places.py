@@ -44,6 +44,7 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.article import matching_text
+from geo.borders import border_in_view
 from geo.gazetteer import Candidate, Gazetteer
 from geo.geometry import COMPASS
 from geo.pipeline import ParsedArticle
@@ -166,8 +167,8 @@ def _refined(phrase: PlacePhrase, plain: str, gazetteer: Gazetteer, named: Count
         found = _best(gazetteer, plain[start:end], phrase.place.country)
         if found is None:
             continue
-        if found.kind == "border" and "-" not in found.name:
-            found = _neighbour_border(found, gazetteer, named) or found
+        if found.kind == "border":
+            found = border_in_view(found, gazetteer.lookup, named) or found
         literal = phrase.literal or found.kind == "border"
         conf = max(phrase.confidence, 0.5) * found.score
         return replace(
@@ -190,20 +191,6 @@ def _best(gazetteer: Gazetteer, name: str, country: str) -> Candidate | None:
     return None
 
 
-def _neighbour_border(border: Candidate, gazetteer: Gazetteer, named: Counter) -> Candidate | None:
-    """ "The Iraqi border" in an article naming Syria: the stretch Iraq shares with Syria."""
-    own = border.name.removesuffix(" border")
-    for name, _ in named.most_common():
-        if name == own:
-            continue
-        shared = [
-            c for c in gazetteer.lookup(f"{own}-{name} border", limit=3) if c.kind == "border"
-        ]
-        if shared:
-            return shared[0]
-    return None
-
-
 def _border_names(plain: str, gazetteer: Gazetteer, named: Counter) -> list[PlacePhrase]:
     """ "the Iraqi border", "Syrian and Iraqi borders": borders the recogniser may not offer."""
     found = []
@@ -213,8 +200,7 @@ def _border_names(plain: str, gazetteer: Gazetteer, named: Counter) -> list[Plac
         )
         if border is None:
             continue
-        if "-" not in border.name:
-            border = _neighbour_border(border, gazetteer, named) or border
+        border = border_in_view(border, gazetteer.lookup, named) or border
         start, end = m.span()
         found.append(
             PlacePhrase(start, end, plain[start:end], border, border.score * 0.8, "phrase")

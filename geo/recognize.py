@@ -41,7 +41,7 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from geo.article import Article, matching_text, sentence_spans
-from geo.borders import BORDER_WORDS
+from geo.borders import BORDER_WORDS, border_countries
 from geo.gazetteer import Candidate, Gazetteer
 from geo.model import LinearModel
 from geo.names import ARABIC_ARTICLES, transliterated_countries
@@ -54,6 +54,7 @@ __all__ = [
     "Mention",
     "SpanProposal",
     "find_mentions",
+    "kept_as_demonym",
     "part_of_longer_name",
     "propose_spans",
 ]
@@ -202,6 +203,8 @@ class SpanProposal:
 
 #: A proposal this likely makes its name a place throughout the article.
 _SURE = 0.7
+#: How likely a border named after a country is a place (see :func:`_as_its_country`).
+_BORDER = 0.6
 #: Features of a name inside an organisation's or a person's name ("Edmonton Oilers").
 _INSIDE_NAME = frozenset({"inside_org", "inside_person"})
 
@@ -215,6 +218,10 @@ def find_mentions(
     article: Article, gazetteer: Gazetteer, *, model: LinearModel | None = None
 ) -> list[Mention]:
     """Return the place-name spans of ``article``, in text order, not overlapping.
+
+    A span is kept when the recogniser's model finds it likely enough; a
+    country's adjective ("Iraqi") is kept in any case, as not literal, and a
+    border named after a country ("the Iraqi border") as a place.
 
     Examples
     --------
@@ -234,8 +241,13 @@ def find_mentions(
             key = p.name.casefold()
             sure[key] = max(probability, sure.get(key, 0.0))
     raised = [(_in_discourse(probability, p, sure), p) for probability, p in proposals]
+    raised = [(_as_its_country(probability, p, raised), p) for probability, p in raised]
     scored = sorted(
-        ((probability, p) for probability, p in raised if probability >= model.threshold),
+        (
+            (probability, p)
+            for probability, p in raised
+            if probability >= model.threshold or kept_as_demonym(p)
+        ),
         key=lambda pair: (-(pair[1].end - pair[1].start), -pair[0], pair[1].start),
     )
     taken: list[Mention] = []
@@ -250,11 +262,46 @@ def find_mentions(
     return sorted(taken, key=lambda m: m.start)
 
 
+def kept_as_demonym(proposal: SpanProposal) -> bool:
+    """Whether ``proposal`` is a country's adjective ("Iraqi"), not inside another name.
+
+    Demonyms are kept whatever the model says, flagged as not literal: they say
+    whose forces or interests a passage is about; the flag lets a map leave them out.
+    """
+    return not proposal.literal and not _INSIDE_NAME.intersection(proposal.features)
+
+
 def _in_discourse(probability: float, proposal: SpanProposal, sure: dict[str, float]) -> float:
     """``probability``, raised to the name's surest in the article when it stands alone."""
     if _INSIDE_NAME.intersection(proposal.features):
         return probability
     return max(probability, sure.get(proposal.name.casefold(), 0.0))
+
+
+def _as_its_country(
+    probability: float, proposal: SpanProposal, scored: list[tuple[float, SpanProposal]]
+) -> float:
+    """``probability``, raised for a border ("the Iraqi border") to that of a place.
+
+    A country's name or adjective before a border word makes a place, as
+    likely as :data:`_BORDER` or as the country's own name where that is
+    surer: the recogniser's corpora hardly ever mark borders, so its model
+    cannot learn them.
+    """
+    border = next((c for c in proposal.candidates if c.kind == "border"), None)
+    if border is None:
+        return probability
+    countries = set(border_countries(border))
+    return max(
+        [probability, _BORDER]
+        + [
+            q_probability
+            for q_probability, q in scored
+            if q.candidates
+            and q.candidates[0].kind == "country"
+            and q.candidates[0].country in countries
+        ]
+    )
 
 
 _NEXT_WORD = re.compile(r" ([A-Z][a-z]+)\b")

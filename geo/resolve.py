@@ -43,6 +43,7 @@ import numpy as np
 from geopy.distance import EARTH_RADIUS
 
 from geo.article import Article, matching_text
+from geo.borders import border_in_view
 from geo.gazetteer import Candidate, Gazetteer
 from geo.model import LinearModel
 from geo.names import name_key, transliterated_countries
@@ -404,7 +405,9 @@ def resolve_mentions(
 ) -> list[ResolvedMention]:
     """Resolve every mention that has candidates, in mention order.
 
-    ``gazetteer`` looks up the name after a comma ("Paris, Texas"). Mentions
+    ``gazetteer`` looks up the name after a comma ("Paris, Texas") and the
+    stretch of a country's border the article sees (:func:`geo.borders.border_in_view`:
+    "the Iraqi border" in an article that names Syria). Mentions
     without candidates (the entity tagger found a name the gazetteer does not
     know), or likely "no place" with a best candidate outside the article's
     countries, are left out.
@@ -423,6 +426,8 @@ def resolve_mentions(
     placed = [m for m in mentions if m.candidates]
     first = choose(placed, mention_context(article, placed, gazetteer), model)
     context = mention_context(article, placed, gazetteer, [c for c, _ in first])
+    # the countries the article names, as names or adjectives ("Iraqi"), by name
+    named = Counter(o.name for _, _, o in context.anchors if o.kind == "country")
     resolved = []
     for m in placed:
         probabilities = model.softmax([*candidate_features(m, context), NO_PLACE])
@@ -431,6 +436,10 @@ def resolve_mentions(
         if probabilities[-1] >= _UNPLACED and not _in_named_country(best, context):
             continue  # likely no candidate, and the best guess is outside the article's countries
         ranked = tuple(m.candidates[i] for i in order)
+        if best.kind == "border" and gazetteer is not None:
+            # "the Iraqi border" in an article that names Syria: the stretch along Syria
+            in_view = border_in_view(best, gazetteer.lookup, named)
+            ranked = ranked if in_view is None else (in_view, *ranked[1:])
         resolved.append(
             ResolvedMention(
                 m.start,

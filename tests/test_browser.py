@@ -207,7 +207,8 @@ def test_corpus_view_lists_every_passage_of_a_place(page, app_url, sample_parsed
     page.get_by_text("Corpus", exact=True).click()
     page.get_by_role("heading", name="Corpus:").wait_for()
     settled(page)  # the corpus map's first value reruns the page; a click then is lost
+    mentions = sum(m.place.id == palmyra for m in sample_parsed.mentions)
     map_frame(page).locator(f'.geo-pin[data-place-id="{palmyra}"]').click()
-    page.get_by_text("3 mentions in 1 article").wait_for()
+    page.get_by_text(f"{mentions} mentions in 1 article").wait_for()
     title = "Why Iran-Backed Forces in Iraq and Syria Can't Link Up Yet"
-    assert page.get_by_text(f"{title} · 2017-06-02").count() == 3
+    assert mentions > 1 and page.get_by_text(f"{title} · 2017-06-02").count() == mentions
