@@ -263,12 +263,16 @@ def find_mentions(
 
 
 def kept_as_demonym(proposal: SpanProposal) -> bool:
-    """Whether ``proposal`` is a country's adjective ("Iraqi"), not inside another name.
+    """Whether ``proposal`` may be a country's adjective ("Iraqi"), not inside another name.
 
     Demonyms are kept whatever the model says, flagged as not literal: they say
     whose forces or interests a passage is about; the flag lets a map leave them out.
+    A demonym that is also a town's name ("Spanish", Ontario) is kept too; the
+    resolver chooses between the two.
     """
-    return not proposal.literal and not _INSIDE_NAME.intersection(proposal.features)
+    return any(c.adjective for c in proposal.candidates) and not _INSIDE_NAME.intersection(
+        proposal.features
+    )
 
 
 def _in_discourse(probability: float, proposal: SpanProposal, sure: dict[str, float]) -> float:

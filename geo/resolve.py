@@ -449,7 +449,7 @@ def resolve_mentions(
                 ranked,
                 round(probabilities[order[0]], 4),
                 m.confidence,
-                m.literal,
+                not ranked[0].adjective,  # "Spanish" is literal when it is the town
                 tuple(round(probabilities[i], 4) for i in order),
             )
         )

@@ -53,6 +53,19 @@ def test_demonyms_are_kept_as_non_literal(gazetteer):
     assert found == [("Iraqi", "IQ", False), ("Russian", "RU", False), ("Homs", "SY", True)]
 
 
+def test_a_demonym_that_is_also_a_town_is_kept_and_placed_by_context(gazetteer):
+    # Spanish, Ontario, is the gazetteer's first "Spanish"
+    people = _found(gazetteer, "Spanish officials met in Madrid on Monday.")
+    assert people[0] == ("Spanish", "ES", False)
+    town = _found(gazetteer, "The mill in Spanish, Ontario, closed.")
+    assert town[0] == ("Spanish", "CA", True)
+
+
+def _found(gazetteer, text: str) -> list[tuple[str, str, bool]]:
+    parsed = parse_article(Article(id="t", text=text), gazetteer)
+    return [(m.name, m.place.country, m.literal) for m in parsed.mentions]
+
+
 def test_a_countrys_border_is_the_stretch_the_article_sees(gazetteer):
     text = "Militias in Syria pushed toward the Iraqi border. Turkish troops closed the border."
     parsed = parse_article(Article(id="t", text=text), gazetteer)
