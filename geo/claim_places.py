@@ -13,9 +13,6 @@ mentions into the places claims use:
 * **a country's border** seen from an article about its neighbour: "the
   Iraqi border" in an article that names Syria is the Syria-Iraq stretch
   (the neighbour most often named that shares a border);
-* **names in argument slots** the recogniser let go ("toward Sabaa
-  Biyar"): a capitalised name after a movement or location word, kept when
-  the gazetteer places it in a country the article names;
 * **back references**: "the border", "the frontier", "the base", "the
   region", "the town" stand for the latest place of that sort before them.
 
@@ -48,7 +45,6 @@ from geo.borders import border_in_view
 from geo.gazetteer import Candidate, Gazetteer
 from geo.geometry import COMPASS
 from geo.pipeline import ParsedArticle
-from geo.recognize import part_of_longer_name
 from geo.spans import DisjointSpans
 
 __all__ = ["PlacePhrase", "place_phrases"]
@@ -58,7 +54,6 @@ _REGION_KINDS = frozenset({"region", "admin1", "admin2", "desert", "county", "va
 _BASE_KINDS = frozenset({"military_base", "airbase", "airport", "garrison", "camp", "checkpoint"})
 _TOWN_KINDS = frozenset({"city", "town", "village"})
 _MIN_PHRASE_SCORE = 0.85
-_MIN_SLOT_SCORE = 0.8
 _COMPASS_WORDS = "|".join(sorted((re.escape(w) for w in COMPASS if len(w) > 2), key=len)[::-1])
 _BEFORE_COMPASS = re.compile(rf"(?:\b(?:the\s+)?(?:far\s+)?)?\b({_COMPASS_WORDS})\s+$", re.I)
 _AFTER_BORDER = re.compile(
@@ -74,12 +69,6 @@ _BORDER_NAME = re.compile(
     r"\b[A-Z][\w.'’]+(?:\s*[-\u2010-\u2015/]\s*[A-Z][\w'’]+)?(?:'s|’s)?\s+"
     r"(?:border|borders|frontier|boundary)\b"
 )
-_SLOT_NAME = re.compile(
-    r"\b(?:toward|towards|to|into|from|near|at|around|outside|reaching|reached|of|in|and)\s+"
-    r"(?:the\s+)?((?:(?:al|as|ad|ar|ash|at|az|el|ez)-)?[A-Z][\w'’-]+"
-    r"(?:\s+(?:(?:al|as|ad|ar|ash|at|az|el|ez)-)?[A-Z][\w'’-]+){0,2})"
-)
-_LIST_OF_PLACES = re.compile(r"\b(?:toward|towards|to|into|from|near)\b[^,;.]*$")
 _BACK_REFERENCE = re.compile(
     r"\b(?:the|this|that)\s+(border|borders|frontier|base|camp|garrison|region|town|city)\b"
     r"(?!\s+(?:of|between)\b)",
@@ -92,7 +81,7 @@ class PlacePhrase:
     """A place as a claim names it: ``text`` is ``article.text[start:end]``.
 
     ``basis`` says how it was found: ``mention`` (the geoparser's),
-    ``phrase`` (a refined phrase), ``slot`` (a name in an argument slot),
+    ``phrase`` (a refined phrase or a border),
     ``reference`` ("the border": the latest such place). ``literal`` is
     False for adjectives ("Iraqi"), which name a place without standing for it.
     """
@@ -141,11 +130,9 @@ def place_phrases(parsed: ParsedArticle, gazetteer: Gazetteer) -> list[PlacePhra
         for m in parsed.mentions
     ]
     named = Counter(p.place.name for p in phrases if p.is_country and p.literal)
-    countries = {p.place.country for p in phrases if p.is_country and p.literal}
     phrases = [_refined(p, plain, gazetteer, named) for p in phrases]
     phrases += _border_names(plain, gazetteer, named)
     phrases = _without_overlaps(phrases)
-    phrases = _without_overlaps(phrases + _slot_names(plain, phrases, gazetteer, countries))
     # a name a reader dropped stays dropped, in whatever phrase it comes back
     phrases = [p for p in phrases if not any(s < p.end and p.start < e for s, e in parsed.dropped)]
     return _with_back_references(phrases, plain)
@@ -205,32 +192,6 @@ def _border_names(plain: str, gazetteer: Gazetteer, named: Counter) -> list[Plac
         found.append(
             PlacePhrase(start, end, plain[start:end], border, border.score * 0.8, "phrase")
         )
-    return found
-
-
-def _slot_names(
-    plain: str, phrases: list[PlacePhrase], gazetteer: Gazetteer, countries: set[str]
-) -> list[PlacePhrase]:
-    """Names after movement and location words that the recogniser let go."""
-    taken = DisjointSpans([(p.start, p.end) for p in phrases])  # phrases do not overlap
-    found = []
-    for match in _SLOT_NAME.finditer(plain):
-        start, end = match.span(1)
-        if taken.overlaps(start, end) or part_of_longer_name(plain, end):
-            continue
-        if match.group(0).startswith("and") and not _LIST_OF_PLACES.search(
-            plain[max(0, start - 60) : start]
-        ):
-            continue
-        best = next(iter(gazetteer.lookup(match.group(1), limit=1)), None)
-        if (
-            best is not None
-            and not best.adjective
-            and best.kind != "country"
-            and best.score >= _MIN_SLOT_SCORE
-            and best.country in countries
-        ):
-            found.append(PlacePhrase(start, end, plain[start:end], best, best.score * 0.5, "slot"))
     return found
 
 

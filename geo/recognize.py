@@ -259,7 +259,59 @@ def find_mentions(
         taken.append(
             Mention(p.start, p.end, p.name, round(probability, 4), p.literal, p.candidates)
         )
+    countries = {
+        m.candidates[0].country
+        for m in taken
+        if m.candidates
+        and m.candidates[0].kind == "country"
+        and m.literal
+        and m.candidates[0].score >= 0.9
+    }
+    refused = sorted(
+        (pair for pair in raised if pair[0] < model.threshold and not kept_as_demonym(pair[1])),
+        key=lambda pair: (-(pair[1].end - pair[1].start), pair[1].start),
+    )
+    for probability, p in refused:
+        if _in_slot(p, plain, countries) and spans.add(p.start, p.end):
+            taken.append(Mention(p.start, p.end, p.name, round(probability, 4), True, p.candidates))
     return sorted(taken, key=lambda m: m.start)
+
+
+#: A word that takes a place as its object: "toward X", "near X", "reached X".
+_SLOT_BEFORE = re.compile(
+    r"\b(toward|towards|to|into|from|near|at|around|outside|reaching|reached|of|in|and)"
+    r"\s+(?:the\s+)?$"
+)
+#: "and" joins a place to a list that started after such a word ("toward A and B").
+_LIST_OF_PLACES = re.compile(r"\b(?:toward|towards|to|into|from|near)\b[^,;.]*$")
+#: How well a name in a slot must match the gazetteer to be taken.
+_MIN_SLOT_SCORE = 0.8
+
+
+def _in_slot(proposal: SpanProposal, plain: str, countries: set[str]) -> bool:
+    """Whether a refused name stands where a place must ("toward Sabaa Biyar").
+
+    Kept when it follows such a word, is no longer name's start, matches a
+    town or feature (not a country or an adjective) well, in a country the
+    article names: spaCy calls many Arabic place names persons, and the model
+    then refuses them.
+    """
+    best = proposal.candidates[0] if proposal.candidates else None
+    if (
+        best is None
+        or best.adjective
+        or best.kind == "country"
+        or best.score < _MIN_SLOT_SCORE
+        or best.country not in countries
+        or _INSIDE_NAME.intersection(proposal.features)
+        or part_of_longer_name(plain, proposal.end)
+    ):
+        return False
+    before = plain[max(0, proposal.start - 60) : proposal.start]
+    slot = _SLOT_BEFORE.search(before)
+    if slot is None:
+        return False
+    return slot.group(1) != "and" or bool(_LIST_OF_PLACES.search(before[: slot.start()]))
 
 
 def kept_as_demonym(proposal: SpanProposal) -> bool:

@@ -61,6 +61,17 @@ def test_a_demonym_that_is_also_a_town_is_kept_and_placed_by_context(gazetteer):
     assert town[0] == ("Spanish", "CA", True)
 
 
+def test_a_refused_name_where_a_place_must_stand_is_kept(gazetteer):
+    # spaCy calls Sabaa Biyar a person; "toward" and Syria, named, make it a place
+    text = "In Syria, militias retreated north toward Sabaa Biyar."
+    found = _found(gazetteer, text)
+    assert found == [("Syria", "SY", True), ("Sabaa Biyar", "SY", True)]
+    (biyar,) = [m for m in parse_article(Article(id="t", text=text), gazetteer).mentions[1:]]
+    assert biyar.recognition < 0.5  # still shown as doubtful
+    assert _found(gazetteer, "In Syria, militias met Sabaa Biyar.") == [("Syria", "SY", True)]
+    assert _found(gazetteer, "Militias retreated north toward Sabaa Biyar.") == []
+
+
 def _found(gazetteer, text: str) -> list[tuple[str, str, bool]]:
     parsed = parse_article(Article(id="t", text=text), gazetteer)
     return [(m.name, m.place.country, m.literal) for m in parsed.mentions]
