@@ -128,6 +128,7 @@ def place_phrases(parsed: ParsedArticle, gazetteer: Gazetteer) -> list[PlacePhra
             m.start, m.end, m.name, m.place, m.confidence * m.recognition, literal=m.literal
         )
         for m in parsed.mentions
+        if not m.in_name  # a place in an organisation's name is no place a claim names
     ]
     named = Counter(p.place.name for p in phrases if p.is_country and p.literal)
     phrases = [_refined(p, plain, gazetteer, named) for p in phrases]

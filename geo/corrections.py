@@ -104,6 +104,7 @@ def apply_corrections(parsed: ParsedArticle, corrections: list[Correction]) -> P
                     mention.candidates,
                     literal=mention.literal,
                     corrected=True,
+                    in_name=mention.in_name,
                 )
             )
     placed.sort(key=lambda m: m.start)

@@ -97,7 +97,8 @@ def place_features(parsed: ParsedArticle) -> list[dict]:
     """
     by_place: dict[str, list[ResolvedMention]] = {}
     for mention in parsed.mentions:
-        by_place.setdefault(mention.place.id, []).append(mention)
+        if not mention.in_name:  # "Maryland" in "University of Maryland" is no place on the map
+            by_place.setdefault(mention.place.id, []).append(mention)
     article = parsed.article
     features = []
     for place_id, mentions in by_place.items():

@@ -113,7 +113,9 @@ def bench_record(parsed: ParsedArticle) -> dict:
 
     Placed and unplaced toponyms in text order; an unplaced one has null
     ``lat``/``lon``. Beyond the schema: ``kind``, ``country``, ``literal``
-    (False for adjectives such as "Iraqi"), ``confidence`` (recognition times
+    (False for adjectives such as "Iraqi" and places inside other names),
+    ``in_name`` (True for a place inside an organisation's name, such as
+    "Maryland" in "University of Maryland"), ``confidence`` (recognition times
     resolution probability) and ``candidates`` (the ten most probable
     alternatives, with their probabilities, for corrections).
 
@@ -139,6 +141,7 @@ def bench_record(parsed: ParsedArticle) -> dict:
             "kind": m.place.kind,
             "country": m.place.country,
             "literal": m.literal,
+            "in_name": m.in_name,
             "confidence": round(m.confidence * m.recognition, 4),
             "candidates": [
                 _candidate_record(c, p) for c, p in zip(m.candidates, m.probabilities, strict=False)
@@ -156,6 +159,7 @@ def bench_record(parsed: ParsedArticle) -> dict:
             "geonameid": None,
             "place_id": None,
             "literal": m.literal,
+            "in_name": m.in_name,
             "confidence": 0.0,
             "candidates": [_candidate_record(c, None) for c in m.candidates[:_CANDIDATES_SHOWN]],
         }

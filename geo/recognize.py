@@ -173,8 +173,11 @@ class Mention:
     """A span of the article text that names a place: ``text[start:end] == name``.
 
     ``confidence`` is the recogniser's probability that the span names a place;
-    ``literal`` is False for adjectives and demonyms ("Iraqi"); ``candidates``
-    are the gazetteer's candidates for the name, best match first.
+    ``literal`` is False for adjectives and demonyms ("Iraqi") and for places
+    inside another name; ``in_name`` says the place is part of an organisation's
+    name ("University of Maryland", "CTV Edmonton"): reported, never drawn as a
+    place. ``candidates`` are the gazetteer's candidates for the name, best
+    match first.
     """
 
     start: int
@@ -183,6 +186,7 @@ class Mention:
     confidence: float = 1.0
     literal: bool = True
     candidates: tuple[Candidate, ...] = field(default=(), compare=False, repr=False)
+    in_name: bool = False
 
 
 @dataclass
@@ -220,8 +224,11 @@ def find_mentions(
     """Return the place-name spans of ``article``, in text order, not overlapping.
 
     A span is kept when the recogniser's model finds it likely enough; a
-    country's adjective ("Iraqi") is kept in any case, as not literal, and a
-    border named after a country ("the Iraqi border") as a place.
+    country's adjective ("Iraqi") is kept in any case, as not literal, a
+    border named after a country ("the Iraqi border") as a place, a refused
+    name where a place must stand ("toward Sabaa Biyar") in a named country,
+    and a place inside an organisation's name ("University of Maryland") as
+    ``in_name``.
 
     Examples
     --------
@@ -274,7 +281,40 @@ def find_mentions(
     for probability, p in refused:
         if _in_slot(p, plain, countries) and spans.add(p.start, p.end):
             taken.append(Mention(p.start, p.end, p.name, round(probability, 4), True, p.candidates))
+    for p in sorted(
+        (p for _, p in proposals), key=lambda p: (-(p.end - p.start), p.start)
+    ):  # places inside organisations' names, last: they never displace a place
+        probability = _in_name_probability(p, plain, model)
+        if probability >= model.threshold and spans.add(p.start, p.end):
+            taken.append(
+                Mention(p.start, p.end, p.name, round(probability, 4), False, p.candidates, True)
+            )
     return sorted(taken, key=lambda m: m.start)
+
+
+#: The features that say a span is inside, or is, an organisation's name.
+_ORGANISATION_EVIDENCE = frozenset({"inside_org", "ner_ORG", "crosses_entity"})
+
+
+def _in_name_probability(proposal: SpanProposal, plain: str, model: LinearModel) -> float:
+    """How likely ``proposal`` is a place named inside an organisation's name; 0 if not inside one.
+
+    The model's probability without the organisation's evidence: "Edmonton" in
+    "CTV Edmonton" is as much a place name as anywhere, "Policy" in "Policy
+    Center" is not. A person's name ("Paris Hilton") and an adjective do not count.
+    """
+    if (
+        not proposal.candidates
+        or not proposal.literal
+        or "inside_person" in proposal.features
+        or proposal.name[:4].lower()
+        == "the "  # "The Washington Institute": the place is "Washington"
+        or not ("inside_org" in proposal.features or part_of_longer_name(plain, proposal.end))
+    ):
+        return 0.0
+    return model.probability(
+        {k: v for k, v in proposal.features.items() if k not in _ORGANISATION_EVIDENCE}
+    )
 
 
 #: A word that takes a place as its object: "toward X", "near X", "reached X".

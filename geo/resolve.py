@@ -116,7 +116,9 @@ class ResolvedMention:
 
     ``confidence`` is the probability of the chosen place given the mention;
     ``recognition`` the recogniser's probability that the span names a place;
-    ``corrected`` says a reader chose the place (:mod:`geo.corrections`).
+    ``corrected`` says a reader chose the place (:mod:`geo.corrections`);
+    ``in_name`` that the place is named inside an organisation's name (never
+    drawn as a place).
     """
 
     start: int
@@ -129,6 +131,7 @@ class ResolvedMention:
     literal: bool = True
     probabilities: tuple[float, ...] = ()
     corrected: bool = False
+    in_name: bool = False
 
 
 @dataclass
@@ -449,8 +452,10 @@ def resolve_mentions(
                 ranked,
                 round(probabilities[order[0]], 4),
                 m.confidence,
-                not ranked[0].adjective,  # "Spanish" is literal when it is the town
+                # "Spanish" is literal when it is the town; "Maryland" in a university's name is not
+                not ranked[0].adjective and not m.in_name,
                 tuple(round(probabilities[i], 4) for i in order),
+                in_name=m.in_name,
             )
         )
     return resolved

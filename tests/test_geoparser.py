@@ -9,6 +9,7 @@ import pytest
 
 from geo import Article, parse_article
 from geo.errors import ModelError
+from geo.layers import place_features
 from geo.model import LinearModel
 from geo.pipeline import bench_record
 from geo.recognize import Mention, find_mentions
@@ -35,9 +36,30 @@ def test_places_are_found_and_placed(gazetteer, text, expected):
 
 def test_organisations_named_after_places_are_not_places(gazetteer):
     text = "He teaches at the University of Maryland and writes for Syria Deeply."
-    assert _places(gazetteer, text) == []
-    assert _places(gazetteer, "Analysts at The Washington Institute disagree.") == []
-    assert _places(gazetteer, "She wrote it for the Washington Post.") == []
+    parsed = parse_article(Article(id="t", text=text), gazetteer)
+    # reported (when the name would be a place alone) as inside another name: never
+    # drawn, never literal
+    assert [(m.name, m.place.country, m.in_name, m.literal) for m in parsed.mentions] == [
+        ("Syria", "SY", True, False)
+    ]
+    assert place_features(parsed) == []
+    assert [t["in_name"] for t in bench_record(parsed)["toponyms"]] == [True]
+    for text in (
+        "Analysts at The Washington Institute disagree.",
+        "It was in the Washington Post.",
+    ):
+        assert all(m.in_name for m in parse_article(Article(id="t", text=text), gazetteer).mentions)
+    # a person's name is no organisation's: Paris Hilton names no place at all
+    assert _places(gazetteer, "Paris Hilton arrived late.") == []
+
+
+def test_a_place_inside_a_name_never_displaces_a_place(gazetteer):
+    text = "Edmonton police said the Edmonton Oilers played in Edmonton on Monday."
+    parsed = parse_article(Article(id="t", text=text), gazetteer)
+    # "Edmonton police" is the city's police; the Oilers are a team named after it
+    assert [(m.start, m.in_name) for m in parsed.mentions] == [(0, False), (25, True), (51, False)]
+    (feature,) = place_features(parsed)
+    assert [m["start"] for m in feature["properties"]["mentions"]] == [0, 51]
 
 
 def test_possessive_is_left_out_of_the_span(gazetteer):

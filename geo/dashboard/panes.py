@@ -29,7 +29,7 @@ def place_pane(props: dict, parsed, library: Library, article_id: str) -> None:
     st.caption(f"named “{named}” · {props['kind']} · {props['country']} · {props['id']}{corrected}")
     for mention in props["mentions"]:
         st.html(f'<div class="geo-passage">{passage_html(mention)}</div>')
-    mention = next(m for m in parsed.mentions if m.place.id == props["id"])
+    mention = next(m for m in parsed.mentions if m.place.id == props["id"] and not m.in_name)
     with st.expander("Correct this place"):
         _correction_form(mention, library, article_id)
 
