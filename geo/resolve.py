@@ -97,6 +97,7 @@ RANKER_FEATURES = [
     "admin1_named",
     "near_others",
     "same_admin1_as_other",
+    "admin1_share",
     "within_25_km",
     "within_100_km",
     "within_500_km",
@@ -211,12 +212,23 @@ class _Others:
 
     def same_admin1(self, c: Candidate) -> bool:
         """Whether another anchor is a different place in ``c``'s admin-1 region."""
+        return self._in_admin1(c) > 0
+
+    def admin1_share(self, c: Candidate) -> float:
+        """The share of the other anchors that are other places in ``c``'s admin-1 region.
+
+        "Lancaster is a city in Dallas County, Texas ... near Dallas, Cedar Hill
+        and DeSoto": most of the article is in Texas, whatever else it names.
+        """
+        return self._in_admin1(c) / self.count if self.count else 0.0
+
+    def _in_admin1(self, c: Candidate) -> int:
         if not c.admin1:
-            return False
+            return 0
         ids = self.all_admin1_ids.get((c.country, c.admin1), Counter())
         n = sum(ids.values()) - ids[c.id]
         n -= sum((o.country, o.admin1) == (c.country, c.admin1) and o.id != c.id for o in self.own)
-        return n > 0
+        return n
 
 
 @lru_cache(maxsize=1)
@@ -339,6 +351,7 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
             ),
             "near_others": _nearness(km),
             "same_admin1_as_other": float(others.same_admin1(c)),
+            "admin1_share": others.admin1_share(c),
         }
         for radius in _NEAR_KM:
             if km <= radius:

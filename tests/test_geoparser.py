@@ -208,6 +208,27 @@ def test_mentions_of_one_name_do_not_vouch_for_each_other(gazetteer):
     assert "within_25_km" not in features  # before, the other Dovers put it "near others"
 
 
+def test_the_region_most_of_the_article_is_in_counts(gazetteer):
+    text = (
+        "Lancaster is a city in Dallas County, Texas, near Dallas, Cedar Hill and DeSoto."
+        " Its mayor once lived in Los Angeles, California."
+    )
+    names = ["Lancaster", "Dallas County", "Texas", "Dallas", "Cedar Hill", "DeSoto"]
+    mentions = _mentions(gazetteer, text, [*names, "Los Angeles", "California"])
+    context = mention_context(Article(id="t", text=text), mentions, gazetteer)
+    rows = candidate_features(mentions[0], context)
+    share = {
+        c.admin1: rows[i].get("admin1_share", 0.0) for i, c in enumerate(mentions[0].candidates)
+    }
+    # both have "another place" in their state; Texas has most of the article
+    assert share["TX"] == 5 / 7 and share["CA"] == 2 / 7
+    assert all(
+        rows[i]["same_admin1_as_other"]
+        for i, c in enumerate(mentions[0].candidates)
+        if c.admin1 in ("TX", "CA") and c.kind == "city"
+    )
+
+
 def test_places_listed_together_favour_one_kind(gazetteer):
     text = "Cases were found in Ohio, Oregon and Utah. Rubio of Florida spoke."
     mentions = _mentions(gazetteer, text, ["Ohio", "Oregon", "Utah", "Florida"])
