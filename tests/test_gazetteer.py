@@ -147,6 +147,16 @@ def test_admin1_points_are_published_ones_inside_their_extent(gazetteer):
     assert west <= ontario.lon <= east and south <= ontario.lat <= north
 
 
+def test_a_region_is_not_placed_on_the_town_of_its_name(gazetteer):
+    # the published point of New York state is New York City's: a geocoder's reading
+    state = next(c for c in gazetteer.lookup("New York", limit=20) if c.kind == "admin1")
+    city = next(c for c in gazetteer.lookup("New York City") if c.kind == "city")
+    assert "derived from its GeoNames towns" in state.source
+    assert state.lat - city.lat > 1.0  # upstate, about 200 km north of the city
+    west, south, east, north = state.bbox
+    assert west <= state.lon <= east and south <= state.lat <= north
+
+
 def test_continents_and_curated_places(gazetteer):
     assert gazetteer.lookup("Africa")[0].kind == "continent"
     tanf = gazetteer.lookup("al-Tanf")[0]
