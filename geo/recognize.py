@@ -239,57 +239,103 @@ def find_mentions(
     """
     model = model or _model()
     proposals = [(model.probability(p.features), p) for p in propose_spans(article, gazetteer)]
-    # one sense per discourse: a name the article surely uses for a place is a place,
-    # as surely, wherever it stands on its own (not inside an organisation's or a
-    # person's name)
+    raised = _raised(proposals)
+    plain = matching_text(article.text)
+    spans = DisjointSpans()
+    taken = _taken_by_model(raised, model.threshold, spans, plain)
+    taken += _names_in_slots(raised, model.threshold, spans, plain, _countries_named(taken))
+    taken += _names_inside_names([p for _, p in proposals], model, spans, plain)
+    return sorted(taken, key=lambda m: m.start)
+
+
+def _longest_first(proposal: SpanProposal) -> tuple[int, int]:
+    """Sort key: the longest span first, then by start."""
+    return (-(proposal.end - proposal.start), proposal.start)
+
+
+def _raised(proposals: list[tuple[float, SpanProposal]]) -> list[tuple[float, SpanProposal]]:
+    """The model's probabilities, raised by the article: one sense per discourse, borders.
+
+    A name the article surely uses for a place is a place, as surely, wherever
+    it stands on its own (not inside an organisation's or a person's name).
+    """
     sure: dict[str, float] = {}
     for probability, p in proposals:
         if probability >= _SURE:
             key = p.name.casefold()
             sure[key] = max(probability, sure.get(key, 0.0))
     raised = [(_in_discourse(probability, p, sure), p) for probability, p in proposals]
-    raised = [(_as_its_country(probability, p, raised), p) for probability, p in raised]
-    scored = sorted(
-        (
-            (probability, p)
-            for probability, p in raised
-            if probability >= model.threshold or kept_as_demonym(p)
-        ),
-        key=lambda pair: (-(pair[1].end - pair[1].start), -pair[0], pair[1].start),
-    )
-    taken: list[Mention] = []
-    spans = DisjointSpans()
-    plain = matching_text(article.text)
-    for probability, p in scored:  # the longest name wins: "Deir Ezzor province"
+    return [(_as_its_country(probability, p, raised), p) for probability, p in raised]
+
+
+def _taken_by_model(
+    raised: list[tuple[float, SpanProposal]], threshold: float, spans: DisjointSpans, plain: str
+) -> list[Mention]:
+    """The spans likely enough, and the demonyms, longest first, none overlapping."""
+    kept = [
+        (probability, p)
+        for probability, p in raised
+        if probability >= threshold or kept_as_demonym(p)
+    ]
+    # the longest name wins ("Deir Ezzor province"); of two as long, the more probable
+    kept.sort(key=lambda pair: (-(pair[1].end - pair[1].start), -pair[0], pair[1].start))
+    taken = []
+    for probability, p in kept:
         if part_of_longer_name(plain, p.end) or not spans.add(p.start, p.end):
             continue
         taken.append(
             Mention(p.start, p.end, p.name, round(probability, 4), p.literal, p.candidates)
         )
-    countries = {
+    return taken
+
+
+def _countries_named(mentions: list[Mention]) -> set[str]:
+    """The countries ``mentions`` name outright (not as adjectives)."""
+    return {
         m.candidates[0].country
-        for m in taken
+        for m in mentions
         if m.candidates
         and m.candidates[0].kind == "country"
         and m.literal
         and m.candidates[0].score >= 0.9
     }
-    refused = sorted(
-        (pair for pair in raised if pair[0] < model.threshold and not kept_as_demonym(pair[1])),
-        key=lambda pair: (-(pair[1].end - pair[1].start), pair[1].start),
-    )
-    for probability, p in refused:
-        if _in_slot(p, plain, countries) and spans.add(p.start, p.end):
-            taken.append(Mention(p.start, p.end, p.name, round(probability, 4), True, p.candidates))
-    for p in sorted(
-        (p for _, p in proposals), key=lambda p: (-(p.end - p.start), p.start)
-    ):  # places inside organisations' names, last: they never displace a place
+
+
+def _names_in_slots(
+    raised: list[tuple[float, SpanProposal]],
+    threshold: float,
+    spans: DisjointSpans,
+    plain: str,
+    countries: set[str],
+) -> list[Mention]:
+    """Refused names where a place must stand ("toward Sabaa Biyar"): see :func:`_in_slot`."""
+    refused = [
+        (probability, p)
+        for probability, p in raised
+        if probability < threshold and not kept_as_demonym(p)
+    ]
+    refused.sort(key=lambda pair: _longest_first(pair[1]))
+    return [
+        Mention(p.start, p.end, p.name, round(probability, 4), True, p.candidates)
+        for probability, p in refused
+        if _in_slot(p, plain, countries) and spans.add(p.start, p.end)
+    ]
+
+
+def _names_inside_names(
+    proposals: list[SpanProposal], model: LinearModel, spans: DisjointSpans, plain: str
+) -> list[Mention]:
+    """Places inside organisations' names, taken last: they never displace a place."""
+    found = []
+    for p in sorted(proposals, key=_longest_first):
         probability = _in_name_probability(p, plain, model)
         if probability >= model.threshold and spans.add(p.start, p.end):
-            taken.append(
-                Mention(p.start, p.end, p.name, round(probability, 4), False, p.candidates, True)
+            found.append(
+                Mention(
+                    p.start, p.end, p.name, round(probability, 4), False, p.candidates, in_name=True
+                )
             )
-    return sorted(taken, key=lambda m: m.start)
+    return found
 
 
 #: The features that say a span is inside, or is, an organisation's name.
@@ -303,12 +349,13 @@ def _in_name_probability(proposal: SpanProposal, plain: str, model: LinearModel)
     "CTV Edmonton" is as much a place name as anywhere, "Policy" in "Policy
     Center" is not. A person's name ("Paris Hilton") and an adjective do not count.
     """
+    # "The Washington Institute": the article is the organisation's, the place "Washington"
+    with_article = proposal.name[:4].lower() == "the "
     if (
         not proposal.candidates
         or not proposal.literal
+        or with_article
         or "inside_person" in proposal.features
-        or proposal.name[:4].lower()
-        == "the "  # "The Washington Institute": the place is "Washington"
         or not ("inside_org" in proposal.features or part_of_longer_name(plain, proposal.end))
     ):
         return 0.0
@@ -331,7 +378,7 @@ _MIN_SLOT_SCORE = 0.8
 def _in_slot(proposal: SpanProposal, plain: str, countries: set[str]) -> bool:
     """Whether a refused name stands where a place must ("toward Sabaa Biyar").
 
-    Kept when it follows such a word, is no longer name's start, matches a
+    Kept when it follows such a word, does not start a longer name, matches a
     town or feature (not a country or an adjective) well, in a country the
     article names: spaCy calls many Arabic place names persons, and the model
     then refuses them.
@@ -358,7 +405,7 @@ def kept_as_demonym(proposal: SpanProposal) -> bool:
     """Whether ``proposal`` may be a country's adjective ("Iraqi"), not inside another name.
 
     Demonyms are kept whatever the model says, flagged as not literal: they say
-    whose forces or interests a passage is about; the flag lets a map leave them out.
+    whose forces or interests a passage is about, not where it happens.
     A demonym that is also a town's name ("Spanish", Ontario) is kept too; the
     resolver chooses between the two.
     """
