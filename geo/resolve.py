@@ -63,6 +63,13 @@ __all__ = [
 _ADMIN_CUES = frozenset("province governorate region state county district prefecture".split())
 _TOWN_CUES = frozenset("town city village suburb neighbourhood neighborhood".split())
 _QUALIFIER = re.compile(r",\s*([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?)")
+#: "X is a city in Sarpy County, Nebraska", "X, a town in Homs": where the text says X is.
+_DESCRIBED_IN = re.compile(
+    r"(?:,|\s+(?:is|was))\s+(?:an?|the)\s+(?:[^\s,.;]+\s+){0,5}?(?:located\s+)?(?:in|of)\s+"
+    r"(?:the\s+)?([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})(?:,\s*([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?))?"
+)
+#: How far after a name its description may run.
+_DESCRIPTION_CHARS = 120
 _NEAR_KM = (25, 100, 500)
 #: What stands between two names of one list: "A, B", "A and B", "A, B, or C".
 _LIST_GAP = re.compile(r"\s*(?:[,/&]\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)", re.IGNORECASE)
@@ -313,12 +320,7 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
     town_cue = next_word in _TOWN_CUES or (
         len(before) >= 2 and before[-1] == "of" and before[-2] in _TOWN_CUES
     )
-    qualifier = _QUALIFIER.match(after_text)
-    qualifier_places = (
-        _qualifier_places(context.gazetteer, qualifier.group(1))
-        if qualifier and context.gazetteer
-        else ()
-    )
+    qualifier_places = _qualifier_places(context.gazetteer, plain, mention.end)
     others = context.others(mention.name)
     listed = context.listed.get(mention.start, ())
     rows = []
@@ -388,10 +390,35 @@ def _saturate(count: float) -> float:
     return 1.0 - 1.0 / (1.0 + max(count, 0.0))
 
 
-def _qualifier_places(gazetteer: Gazetteer, qualifier: str) -> tuple[Candidate, ...]:
-    """The region or country named after a comma ("Paris, Texas"), if that is what it is."""
-    found = gazetteer.lookup(qualifier, limit=3)
-    return tuple(c for c in found if c.kind in ("country", "admin1") and not c.adjective)
+def _qualifier_places(gazetteer: Gazetteer | None, plain: str, end: int) -> tuple[Candidate, ...]:
+    """The regions and countries the text puts a name in, right after it.
+
+    After a comma ("Paris, Texas") or in a description ("Springfield is a city
+    in Sarpy County, Nebraska"; "Manbij, a town in northern Syria"): those of
+    the names there that are countries or admin-1 regions.
+
+    Examples
+    --------
+    >>> from geo.gazetteer import LocalGazetteer
+    >>> text = "Springfield is a city in Sarpy County, Nebraska, United States."
+    >>> [(c.name, c.kind) for c in _qualifier_places(LocalGazetteer(), text, 11)]
+    [('Nebraska', 'admin1')]
+    """
+    if gazetteer is None:
+        return ()
+    names = []
+    qualifier = _QUALIFIER.match(plain, end, end + 40)
+    if qualifier:
+        names.append(qualifier.group(1))
+    described = _DESCRIBED_IN.match(plain, end, end + _DESCRIPTION_CHARS)
+    if described:
+        names += [name for name in described.groups() if name]
+    return tuple(
+        c
+        for name in names
+        for c in gazetteer.lookup(name, limit=3)
+        if c.kind in ("country", "admin1") and not c.adjective
+    )
 
 
 def _nearest_km(candidates: Sequence[Candidate], lats: np.ndarray, lons: np.ndarray) -> list[float]:

@@ -11,7 +11,7 @@ from geo import Article, parse_article
 from geo.errors import ModelError
 from geo.layers import place_features
 from geo.model import LinearModel
-from geo.pipeline import bench_record
+from geo.pipeline import bench_record, resolve_spans
 from geo.recognize import Mention, find_mentions
 from geo.resolve import candidate_features, mention_context, resolve_mentions
 
@@ -227,6 +227,13 @@ def test_the_region_most_of_the_article_is_in_counts(gazetteer):
         for i, c in enumerate(mentions[0].candidates)
         if c.admin1 in ("TX", "CA") and c.kind == "city"
     )
+
+
+def test_a_description_says_where_a_place_is(gazetteer):
+    # "X is a city in Y County, Z": the same evidence as "X, Z"
+    text = "Springfield is a city in Sarpy County, Nebraska, United States."
+    (springfield,) = resolve_spans(Article(id="t", text=text), [(0, 11)], gazetteer).mentions
+    assert (springfield.place.country, springfield.place.admin1) == ("US", "NE")
 
 
 def test_places_listed_together_favour_one_kind(gazetteer):
