@@ -338,8 +338,11 @@ def _names_inside_names(
     return found
 
 
-#: The features that say a span is inside, or is, an organisation's name.
-_ORGANISATION_EVIDENCE = frozenset({"inside_org", "ner_ORG", "crosses_entity"})
+#: The features that say a span is inside, or is, an organisation's name, or that
+#: capitalised words run on from it into a longer name ("Kentucky State Police").
+_ORGANISATION_EVIDENCE = frozenset(
+    {"inside_org", "ner_ORG", "crosses_entity", "before_capital", "after_capital"}
+)
 
 
 def _in_name_probability(proposal: SpanProposal, plain: str, model: LinearModel) -> float:

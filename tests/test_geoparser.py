@@ -49,6 +49,9 @@ def test_organisations_named_after_places_are_not_places(gazetteer):
         "It was in the Washington Post.",
     ):
         assert all(m.in_name for m in parse_article(Article(id="t", text=text), gazetteer).mentions)
+    # the capitalised words that run on from it are the organisation's evidence too
+    parsed = parse_article(Article(id="t", text="Kentucky State Police said so."), gazetteer)
+    assert [(m.name, m.in_name) for m in parsed.mentions] == [("Kentucky", True)]
     # a person's name is no organisation's: Paris Hilton names no place at all
     assert _places(gazetteer, "Paris Hilton arrived late.") == []
 
