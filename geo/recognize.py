@@ -350,18 +350,20 @@ def _in_name_probability(proposal: SpanProposal, plain: str, model: LinearModel)
 
     The model's probability without the organisation's evidence: "Edmonton" in
     "CTV Edmonton" is as much a place name as anywhere, "Policy" in "Policy
-    Center" is not. A person's name ("Paris Hilton") and an adjective do not count.
+    Center" is not. A country's adjective ("Syrian Observatory") counts as
+    surely as demonyms do elsewhere; a person's name ("Paris Hilton") does not.
     """
     # "The Washington Institute": the article is the organisation's, the place "Washington"
     with_article = proposal.name[:4].lower() == "the "
     if (
         not proposal.candidates
-        or not proposal.literal
         or with_article
         or "inside_person" in proposal.features
         or not ("inside_org" in proposal.features or part_of_longer_name(plain, proposal.end))
     ):
         return 0.0
+    if not proposal.literal:
+        return 1.0
     return model.probability(
         {k: v for k, v in proposal.features.items() if k not in _ORGANISATION_EVIDENCE}
     )

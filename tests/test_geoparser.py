@@ -73,9 +73,13 @@ def test_possessive_is_left_out_of_the_span(gazetteer):
 def test_demonyms_are_kept_as_non_literal(gazetteer):
     text = "Iraqi forces and Russian jets struck the Syrian Observatory's office in Homs."
     record = bench_record(parse_article(Article(id="t", text=text), gazetteer))
-    found = [(t["name"], t["country"], t["literal"]) for t in record["toponyms"]]
-    # "Syrian" names an organisation here, not a country
-    assert found == [("Iraqi", "IQ", False), ("Russian", "RU", False), ("Homs", "SY", True)]
+    found = [(t["name"], t["country"], t["literal"], t["in_name"]) for t in record["toponyms"]]
+    assert found == [
+        ("Iraqi", "IQ", False, False),
+        ("Russian", "RU", False, False),
+        ("Syrian", "SY", False, True),  # inside an organisation's name
+        ("Homs", "SY", True, False),
+    ]
 
 
 def test_a_demonym_that_is_also_a_town_is_kept_and_placed_by_context(gazetteer):
