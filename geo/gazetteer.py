@@ -34,7 +34,7 @@ from rapidfuzz.distance import Levenshtein
 
 from geo.borders import border_candidates
 from geo.errors import GazetteerError
-from geo.gazetteer_build import build_index, default_index_path
+from geo.gazetteer_build import SCORE_VARIANT, build_index, default_index_path
 from geo.gazetteer_import import user_index_path
 from geo.names import article_stripped, expanded_key, name_key, variant_key
 
@@ -248,7 +248,8 @@ class LocalGazetteer(Gazetteer):
         if not query:
             return []
         rows = self._rows(f"n.key IN ({','.join('?' * len(query))})", list(query), country)
-        plain = _bare_key(next(iter(query)))
+        full = next(iter(query))  # the name's own key
+        plain = _bare_key(full)
         out = []
         for row in rows:
             key, matched, index_score, adjective = row[16:]
@@ -259,7 +260,10 @@ class LocalGazetteer(Gazetteer):
                 else "article"
             )  # fmt: skip
             score = min(index_score, query[key])
-            if match == "variant":  # the closer the spelling, the better
+            if match == "variant" and _joined(full) == _joined(_name_key(matched)):
+                # "Deir Ezzor" is "Deir ez-Zor" but for a space: the name, not a variant
+                match, score = "name", min(index_score / SCORE_VARIANT, query[key])
+            elif match == "variant":  # the closer the spelling, the better
                 score *= 0.8 + 0.2 * fuzz.ratio(plain, _bare_key(matched)) / 100
             out.append((score, match, matched, adjective, row))
         return out
@@ -434,6 +438,11 @@ def _full_keys(name: str) -> tuple[str, ...]:
 def _bare_key(name: str) -> str:
     key = _name_key(name)
     return article_stripped(key) or key
+
+
+def _joined(key: str) -> str:
+    """A key without its spaces: "deir ezzor" and "deir ez zor" are one spelling."""
+    return key.replace(" ", "")
 
 
 def _candidate(score: float, match: str, matched: str, adjective: int, row: tuple) -> Candidate:
