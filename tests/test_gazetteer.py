@@ -160,6 +160,13 @@ def test_a_region_is_not_placed_on_the_town_of_its_name(gazetteer):
     assert west <= state.lon <= east and south <= state.lat <= north
 
 
+def test_an_area_word_after_a_name_finds_the_region(gazetteer):
+    # the index knows "Sichuan Sheng" and "Sichuan", not "Sichuan province"
+    (sichuan, *_) = gazetteer.lookup("Sichuan province")
+    assert (sichuan.kind, sichuan.country) == ("admin1", "CN") and sichuan.score < 1.0
+    assert gazetteer.lookup("Paris region") == []  # no region is called Paris
+
+
 def test_continents_and_curated_places(gazetteer):
     assert gazetteer.lookup("Africa")[0].kind == "continent"
     tanf = gazetteer.lookup("al-Tanf")[0]
