@@ -589,7 +589,7 @@ def _scan(tokens: list, plain: str, gazetteer: Gazetteer):
                 gap = plain[tokens[j - 1].idx + len(tokens[j - 1]) : token.idx]
                 if gap not in ("", " "):
                     break
-                joins = token.text in ("-", "'") or token.lower_ in _CONNECTORS
+                joins = token.text in ("-", "'", "'s") or token.lower_ in _CONNECTORS
                 if not (_is_name_word(token) or joins or token.lower_ in _GENERIC_TAILS):
                     break
             if not (token.text[:1].isupper() or (j > i and token.lower_ in _GENERIC_TAILS)):

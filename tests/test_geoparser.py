@@ -65,6 +65,15 @@ def test_a_place_inside_a_name_never_displaces_a_place(gazetteer):
     assert [m["start"] for m in feature["properties"]["mentions"]] == [0, 51]
 
 
+def test_the_scan_reads_a_possessive_inside_a_name(gazetteer):
+    from geo.nlp import analyse
+    from geo.recognize import _scan
+
+    plain = "Talks with the People's Republic of China resumed."
+    spans = {plain[s:e] for s, e in _scan(list(analyse(plain)), plain, gazetteer)}
+    assert "People's Republic of China" in spans
+
+
 def test_possessive_is_left_out_of_the_span(gazetteer):
     parsed = parse_article(Article(id="t", text="Iraq's army moved west."), gazetteer)
     assert [(m.start, m.end, m.name) for m in parsed.mentions] == [(0, 4, "Iraq")]
