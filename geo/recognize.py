@@ -370,12 +370,17 @@ def _in_name_probability(proposal: SpanProposal, plain: str, model: LinearModel)
 
 
 #: A word that takes a place as its object: "toward X", "near X", "reached X".
+#: War reporting's verbs whose object is a place: "captured X", "shelled X".
+_TAKING = (
+    "captured|recaptured|seized|took|retook|entered|besieged|encircled|shelled|bombed"
+    "|bombarded|stormed|overran|liberated|evacuated|capture|recapture|seize|enter|besiege"
+)
 _SLOT_BEFORE = re.compile(
-    r"\b(toward|towards|to|into|from|near|at|around|outside|reaching|reached|of|in|and)"
-    r"\s+(?:the\s+)?$"
+    rf"\b(toward|towards|to|into|from|near|at|around|outside|reaching|reached|of|in|and"
+    rf"|{_TAKING})\s+(?:the\s+(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?)?$"
 )
 #: "and" joins a place to a list that started after such a word ("toward A and B").
-_LIST_OF_PLACES = re.compile(r"\b(?:toward|towards|to|into|from|near)\b[^,;.]*$")
+_LIST_OF_PLACES = re.compile(rf"\b(?:toward|towards|to|into|from|near|{_TAKING})\b[^,;.]*$")
 #: How well a name in a slot must match the gazetteer to be taken.
 _MIN_SLOT_SCORE = 0.8
 

@@ -108,6 +108,9 @@ def test_a_refused_name_where_a_place_must_stand_is_kept(gazetteer):
     assert biyar.recognition < 0.5  # still shown as doubtful
     assert _found(gazetteer, "In Syria, militias met Sabaa Biyar.") == [("Syria", "SY", True)]
     assert _found(gazetteer, "Militias retreated north toward Sabaa Biyar.") == []
+    # war reporting's verbs take places too
+    captured = _found(gazetteer, "In Syria, Kurdish forces captured Qamishli and shelled Hasakah.")
+    assert ("Qamishli", "SY", True) in captured
 
 
 def _found(gazetteer, text: str) -> list[tuple[str, str, bool]]:
