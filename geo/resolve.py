@@ -211,11 +211,11 @@ class _Others:
     all_admin1_ids: dict[tuple[str, str], Counter]
 
     def country_share(self, country: str) -> float:
-        """The share of the other anchors in ``country``."""
-        if not self.count or not country:
+        """The share of the other anchors in ``country``, shrunk by one (see :func:`_share`)."""
+        if not country:
             return 0.0
         n = self.all_countries[country] - sum(o.country == country for o in self.own)
-        return n / self.count
+        return _share(n, self.count)
 
     def same_admin1(self, c: Candidate) -> bool:
         """Whether another anchor is a different place in ``c``'s admin-1 region."""
@@ -227,7 +227,7 @@ class _Others:
         "Lancaster is a city in Dallas County, Texas ... near Dallas, Cedar Hill
         and DeSoto": most of the article is in Texas, whatever else it names.
         """
-        return self._in_admin1(c) / self.count if self.count else 0.0
+        return _share(self._in_admin1(c), self.count)
 
     def _in_admin1(self, c: Candidate) -> int:
         if not c.admin1:
@@ -236,6 +236,20 @@ class _Others:
         n = sum(ids.values()) - ids[c.id]
         n -= sum((o.country, o.admin1) == (c.country, c.admin1) and o.id != c.id for o in self.own)
         return n
+
+
+def _share(n: int, count: int) -> float:
+    """``n`` of ``count``, with one more anchor that agrees with nothing.
+
+    One other place in the United States ("US officials met in Geneva") is
+    not the whole article in the United States; ten of ten nearly are.
+
+    Examples
+    --------
+    >>> _share(1, 1), _share(10, 10), _share(0, 0)
+    (0.5, 0.9090909090909091, 0.0)
+    """
+    return n / (count + 1)
 
 
 @lru_cache(maxsize=1)
