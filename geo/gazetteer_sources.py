@@ -326,9 +326,7 @@ def admin_records(
         curated = aliases.get(iso, {})
         names += curated.get("name", [])
         scores = {
-            n: SHARED_NAME_SCORE
-            for n in names
-            if (country, admin1, name_key(n)) in town_keys
+            n: SHARED_NAME_SCORE for n in names if (country, admin1, name_key(n)) in town_keys
         }
         names += curated.get("abbreviation", [])
         scores.update(dict.fromkeys(curated.get("abbreviation", []), ABBREVIATION_SCORE))
