@@ -41,8 +41,9 @@ shared schema (named after its stem). The split is by document (see
 ``--misses`` sorts the gold toponyms the parser did not find (exact span)
 by why: never proposed as a span; proposed inside or as an organisation's
 or a person's name ("Manitoba" in "Manitoba Underdogs Rescue", which
-TR-News annotates and the parser keeps off the map by design); proposed as
-a demonym; or proposed and refused by the recogniser.
+TR-News annotates; the parser reports such a name, as ``in_name``, only
+when its model would take the name alone for a place); proposed as a
+demonym; or proposed and refused by the recogniser.
 
 Prints figures; asserts nothing.
 """

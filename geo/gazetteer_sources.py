@@ -359,11 +359,7 @@ _NAMESAKE_KM = 3.0
 
 def _at_namesake(point: Point, towns: list[tuple[float, float]]) -> bool:
     """Whether ``point`` is a town's of the region's name: "New York" geocoded to the city."""
-    return any(
-        math.hypot((x - point.x) * math.cos(math.radians(y)), y - point.y) * _KM_PER_DEGREE
-        < _NAMESAKE_KM
-        for x, y in towns
-    )
+    return any(_near(y, x, point.y, point.x, km=_NAMESAKE_KM) for x, y in towns)
 
 
 def _published_region_points() -> dict[str, Point]:
@@ -499,11 +495,11 @@ def _airport_core_names(name: str, city: str) -> list[str]:
     return [n for n in dict.fromkeys(out) if name_key(n) != name_key(name)]
 
 
-def _near(lat: float, lon: float, lat2: float, lon2: float) -> bool:
-    """Whether two points are within :data:`_SAME_PLACE_KM` (equirectangular; short range)."""
+def _near(lat: float, lon: float, lat2: float, lon2: float, *, km: float = _SAME_PLACE_KM) -> bool:
+    """Whether two points are within ``km`` (equirectangular; short range)."""
     dx = (lon - lon2) * math.cos(math.radians(lat)) * _KM_PER_DEGREE
     dy = (lat - lat2) * _KM_PER_DEGREE
-    return math.hypot(dx, dy) <= _SAME_PLACE_KM
+    return math.hypot(dx, dy) <= km
 
 
 # -- curated data ----------------------------------------------------------------------

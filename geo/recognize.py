@@ -369,12 +369,12 @@ def _in_name_probability(proposal: SpanProposal, plain: str, model: LinearModel)
     )
 
 
-#: A word that takes a place as its object: "toward X", "near X", "reached X".
 #: War reporting's verbs whose object is a place: "captured X", "shelled X".
 _TAKING = (
     "captured|recaptured|seized|took|retook|entered|besieged|encircled|shelled|bombed"
     "|bombarded|stormed|overran|liberated|evacuated|capture|recapture|seize|enter|besiege"
 )
+#: A word that takes a place as its object: "toward X", "near X", "captured X".
 _SLOT_BEFORE = re.compile(
     rf"\b(toward|towards|to|into|from|near|at|around|outside|reaching|reached|of|in|and"
     rf"|{_TAKING})\s+(?:the\s+(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?)?$"

@@ -17,8 +17,7 @@ from geo.resolve import candidate_features, mention_context, resolve_mentions
 
 
 def _places(gazetteer, text: str) -> list[tuple[str, str]]:
-    parsed = parse_article(Article(id="t", text=text), gazetteer)
-    return [(m.name, m.place.country) for m in parsed.mentions]
+    return [(name, country) for name, country, _ in _found(gazetteer, text)]
 
 
 @pytest.mark.parametrize(
