@@ -205,15 +205,16 @@ def country_records(
         extra = info.get(iso, {})
         features = extra.get("geoJSON", {}).get("features")
         geometry = features[0]["geometry"] if features else None
+        hull = MultiPoint(town_points[iso]).convex_hull if town_points.get(iso) else None
         if geometry:
             outline = shape(geometry)
             main = max(getattr(outline, "geoms", [outline]), key=_area_km2)
             point, bbox = _country_point(outline, main), main.bounds
         elif extra.get("latlng"):
             point = Point(float(extra["latlng"][1]), float(extra["latlng"][0]))
-            bbox = None
-        elif town_points.get(iso):
-            hull = MultiPoint(town_points[iso]).convex_hull
+            # no outline (Myanmar, Serbia): the extent of its towns, when they span an area
+            bbox = hull.bounds if hull is not None and hull.geom_type == "Polygon" else None
+        elif hull is not None:
             point, bbox = inner_point(hull), hull.bounds
         else:
             continue  # no point known: nothing to put on a map

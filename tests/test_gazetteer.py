@@ -191,6 +191,23 @@ def test_lines_and_areas_carry_their_geometry(gazetteer):
     assert west < syria.lon < east and south < syria.lat < north
 
 
+def test_a_country_without_an_outline_spans_its_towns(gazetteer):
+    # countryinfo has no outline of Myanmar: its extent is its towns', so
+    # "northern Myanmar" is a part of it and Yangon lies inside it
+    myanmar = gazetteer.lookup("Myanmar")[0]
+    assert myanmar.kind == "country" and myanmar.geometry is None
+    yangon = gazetteer.lookup("Yangon", country="MM")[0]
+    west, south, east, north = myanmar.bbox
+    assert west <= yangon.lon <= east and south <= yangon.lat <= north
+    northern = gazetteer.lookup("northern Myanmar")[0]
+    assert northern.match == "directional" and northern.lat > myanmar.lat
+
+
+def test_former_names_of_countries(gazetteer):
+    assert gazetteer.lookup("Zaire")[0].country == "CD"  # before the Angolan province
+    assert gazetteer.lookup("Ceylon")[0].country == "LK"
+
+
 def test_directional_names_are_parts_of_an_area(gazetteer):
     anbar = gazetteer.lookup("Anbar Governorate")[0]
     western = [c for c in gazetteer.lookup("western Anbar") if c.match == "directional"]
