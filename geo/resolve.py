@@ -10,7 +10,8 @@ Every candidate of a mention gets features (:func:`candidate_features`):
   how near it lies to the other mentions' best candidates (spatial coherence;
   other mentions of the same name are not "other places");
 * cue words: "X province" or "X county" favour regions, "the town of X"
-  favours towns, "Paris, Texas" favours the Paris in Texas;
+  favours towns, "Paris, Texas" and "X is a city in Sarpy County, Nebraska"
+  favour the places in what the text names;
 * lists: names listed together ("Ohio, Oregon and Utah") are most often
   places of one kind, so a candidate of the kind its neighbours in the list
   stand for is favoured.
@@ -24,9 +25,11 @@ countries the article names: better no point than one on the wrong
 continent, while a doubtful place inside the article's own countries stays on
 the map with its low confidence, for the reader to check. It runs twice: the first pass's
 choices stand for the other mentions in the second (so "Edmonton" near
-"Cairns" is the Edmonton in Queensland once Cairns is placed). The best is the mention's place, its
-probability the resolution confidence, and the candidates stay ranked for the
-app's correction list.
+"Cairns" is the Edmonton in Queensland once Cairns is placed). One name
+names one place in an article: the mentions of a name share the mean of their
+probabilities, so the mention the text describes places the others. The
+best is the mention's place, its probability the resolution confidence, and
+the candidates stay ranked for the app's correction list.
 """
 
 from __future__ import annotations
@@ -64,10 +67,14 @@ _ADMIN_CUES = frozenset("province governorate region state county district prefe
 _TOWN_CUES = frozenset("town city village suburb neighbourhood neighborhood".split())
 _QUALIFIER = re.compile(r",\s*([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?)")
 #: "X is a city in Sarpy County, Nebraska", "X, a town in Homs": where the text says X is.
+#: An aside between the name and its description may hold a pronunciation or another
+#: name: "Buena Vista (pronounced ...) is a city in", "Manbij (Arabic: ...), a town in".
 _DESCRIBED_IN = re.compile(
-    r"(?:,|\s+(?:is|was))\s+(?:an?|the)\s+(?:[^\s,.;]+\s+){0,5}?(?:located\s+)?(?:in|of)\s+"
+    r"(?:\s*\([^()]{0,80}\))?(?:,|\s+(?:is|was))\s+(?:an?|the)\s+(?:[^\s,.;]+\s+){0,5}?(?:located\s+)?(?:in|of)\s+"
     r"(?:the\s+)?([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})(?:,\s*([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?))?"
 )
+#: Regions looked up per qualifying name: there are 17 Marion Counties in the US.
+_QUALIFIERS_LOOKED_UP = 30
 #: How far after a name its description may run.
 _DESCRIPTION_CHARS = 120
 _NEAR_KM = (25, 100, 500)
@@ -334,7 +341,7 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
     town_cue = next_word in _TOWN_CUES or (
         len(before) >= 2 and before[-1] == "of" and before[-2] in _TOWN_CUES
     )
-    qualifier_places = _qualifier_places(context.gazetteer, plain, mention.end)
+    qualifiers = _qualifier_places(context.gazetteer, plain, mention.end)
     others = context.others(mention.name)
     listed = context.listed.get(mention.start, ())
     rows = []
@@ -378,11 +385,8 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
             f["loose_in_named_country"] = 1.0
         if f["match_loose"] and c.country in transliterated_countries():
             f["loose_transliterated"] = 1.0
-        if qualifier_places:
-            inside = any(
-                c.country == q.country and (q.kind == "country" or c.admin1 == q.admin1)
-                for q in qualifier_places
-            )
+        if qualifiers:
+            inside = all(any(_inside(c, q) for q in named) for named in qualifiers)
             f["qualified" if inside else "qualifier_elsewhere"] = 1.0
         if listed:
             f["kind_as_listed"] = sum(o.kind == c.kind for o in listed) / len(listed)
@@ -404,19 +408,25 @@ def _saturate(count: float) -> float:
     return 1.0 - 1.0 / (1.0 + max(count, 0.0))
 
 
-def _qualifier_places(gazetteer: Gazetteer | None, plain: str, end: int) -> tuple[Candidate, ...]:
-    """The regions and countries the text puts a name in, right after it.
+def _qualifier_places(
+    gazetteer: Gazetteer | None, plain: str, end: int
+) -> tuple[tuple[Candidate, ...], ...]:
+    """The regions and countries the text puts a name in, right after it: one group per name.
 
     After a comma ("Paris, Texas") or in a description ("Springfield is a city
-    in Sarpy County, Nebraska"; "Manbij, a town in northern Syria"): those of
-    the names there that are countries or admin-1 regions.
+    in Sarpy County, Nebraska"; "Manbij, a town in northern Syria"): the
+    countries, admin-1 and admin-2 regions each name there may be. A place
+    that is where the text says lies in one of each group. An admin-2 region
+    ("Marion County": there are 17 in the US) counts when the wider region
+    named with it holds it, or when it is the only one of its name.
 
     Examples
     --------
     >>> from geo.gazetteer import LocalGazetteer
     >>> text = "Springfield is a city in Sarpy County, Nebraska, United States."
-    >>> [(c.name, c.kind) for c in _qualifier_places(LocalGazetteer(), text, 11)]
-    [('Nebraska', 'admin1')]
+    >>> groups = _qualifier_places(LocalGazetteer(), text, 11)
+    >>> [[(c.name, c.kind) for c in named] for named in groups]
+    [[('Sarpy County', 'admin2')], [('Nebraska', 'admin1')]]
     """
     if gazetteer is None:
         return ()
@@ -427,12 +437,45 @@ def _qualifier_places(gazetteer: Gazetteer | None, plain: str, end: int) -> tupl
     described = _DESCRIBED_IN.match(plain, end, end + _DESCRIPTION_CHARS)
     if described:
         names += [name for name in described.groups() if name]
-    return tuple(
-        c
-        for name in names
-        for c in gazetteer.lookup(name, limit=3)
-        if c.kind in ("country", "admin1") and not c.adjective
-    )
+    found = []
+    for name in names:
+        regions = [
+            c
+            for c in gazetteer.lookup(name, limit=_QUALIFIERS_LOOKED_UP)
+            if c.kind in ("country", "admin1", "admin2") and not c.adjective
+        ]
+        best = max((c.score for c in regions), default=0.0)
+        found.append([c for c in regions if c.score == best])  # "Georgia", not George County
+    groups = []
+    for i, regions in enumerate(found):
+        wider = [q for later in found[i + 1 :] for q in later if q.kind != "admin2"]
+        within = [c for c in regions if c.kind == "admin2" and any(_inside(c, q) for q in wider)]
+        wide = [c for c in regions if c.kind != "admin2"][:3]
+        counties = [c for c in regions if c.kind == "admin2"]
+        named = within or (counties if len(counties) == 1 else []) + wide
+        if named:
+            groups.append(tuple(named))
+    return tuple(groups)
+
+
+def _inside(c: Candidate, region: Candidate) -> bool:
+    """Whether ``c`` lies in ``region``: a country, an admin-1 region (by codes) or an admin-2.
+
+    An admin-2 region's box is often its towns' (smaller than the region): a
+    place within :data:`_NEAR_KM` [0] km of the box counts as inside.
+    """
+    if c.country != region.country:
+        return False
+    if region.kind == "country":
+        return True
+    if c.admin1 != region.admin1:
+        return False
+    if region.kind == "admin1" or region.bbox is None:
+        return region.kind == "admin1"
+    west, south, east, north = region.bbox
+    dlat = _NEAR_KM[0] / 110.57
+    dlon = _NEAR_KM[0] / (111.32 * max(math.cos(math.radians(c.lat)), 0.01))
+    return west - dlon <= c.lon <= east + dlon and south - dlat <= c.lat <= north + dlat
 
 
 def _nearest_km(candidates: Sequence[Candidate], lats: np.ndarray, lons: np.ndarray) -> list[float]:
@@ -486,8 +529,7 @@ def resolve_mentions(
     # the countries the article names, as names or adjectives ("Iraqi"), by name
     named = Counter(o.name for _, _, o in context.anchors if o.kind == "country")
     resolved = []
-    for m in placed:
-        probabilities = model.softmax([*candidate_features(m, context), NO_PLACE])
+    for m, probabilities in zip(placed, _probabilities(placed, context, model), strict=True):
         order = sorted(range(len(m.candidates)), key=lambda i: -probabilities[i])
         best = m.candidates[order[0]]
         if probabilities[-1] >= _UNPLACED and not _in_named_country(best, context):
@@ -524,9 +566,28 @@ def choose(
     (countries named, places nearby) of the second.
     """
     out = []
-    for m in mentions:
-        probabilities = model.softmax([*candidate_features(m, context), NO_PLACE])
+    for m, probabilities in zip(mentions, _probabilities(mentions, context, model), strict=True):
         best = max(range(len(probabilities)), key=probabilities.__getitem__)
         place = m.candidates[best] if best < len(m.candidates) else None
         out.append((place, probabilities[best]))
     return out
+
+
+def _probabilities(mentions, context: MentionContext, model: LinearModel) -> list[list[float]]:
+    """Each mention's probabilities of its candidates, then of "no place".
+
+    One name names one place in an article: the mentions of a name share the
+    mean of their probabilities, so the one the text qualifies ("Buena Vista
+    is a city in Marion County, Georgia") places the others.
+    """
+    own = [model.softmax([*candidate_features(m, context), NO_PLACE]) for m in mentions]
+    by_name: dict[tuple[str, ...], list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_name.setdefault(tuple(c.id for c in m.candidates), []).append(i)
+    pooled = list(own)
+    for same in by_name.values():
+        if len(same) > 1:
+            mean = np.mean([own[i] for i in same], axis=0).tolist()
+            for i in same:
+                pooled[i] = mean
+    return pooled

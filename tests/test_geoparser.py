@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -13,7 +14,12 @@ from geo.layers import place_features
 from geo.model import LinearModel
 from geo.pipeline import bench_record, resolve_spans
 from geo.recognize import Mention, find_mentions
-from geo.resolve import candidate_features, mention_context, resolve_mentions
+from geo.resolve import (
+    _qualifier_places,
+    candidate_features,
+    mention_context,
+    resolve_mentions,
+)
 
 
 def _places(gazetteer, text: str) -> list[tuple[str, str]]:
@@ -259,6 +265,32 @@ def test_a_description_says_where_a_place_is(gazetteer):
     text = "Springfield is a city in Sarpy County, Nebraska, United States."
     (springfield,) = resolve_spans(Article(id="t", text=text), [(0, 11)], gazetteer).mentions
     assert (springfield.place.country, springfield.place.admin1) == ("US", "NE")
+
+
+def test_a_county_named_with_its_state_is_the_one_in_that_state(gazetteer):
+    # an aside may stand between the name and its description
+    text = 'Buena Vista (pronounced "BYOO-nah") is a city in Marion County, Georgia.'
+    county, state = _qualifier_places(gazetteer, text, len("Buena Vista"))
+    assert [(c.name, c.admin1) for c in county] == [("Marion County", "GA")]  # of 17
+    assert ("Georgia", "admin1") in [(c.name, c.kind) for c in state]
+    (mention,) = _mentions(gazetteer, text, ["Buena Vista"])
+    context = mention_context(Article(id="t", text=text), [mention], gazetteer)
+    rows = candidate_features(mention, context)
+    pairs = zip(mention.candidates, rows, strict=True)
+    qualified = {c.admin1 for c, row in pairs if row.get("qualified")}
+    assert qualified == {"GA"}
+
+
+def test_the_mentions_of_a_name_share_one_place(gazetteer):
+    # only the first is described; the second follows it
+    text = (
+        "Springfield is a city in Sarpy County, Nebraska. The city grew along the"
+        " railway. Springfield has a courthouse."
+    )
+    spans = [(m.start(), m.end()) for m in re.finditer("Springfield", text)]
+    first, second = resolve_spans(Article(id="t", text=text), spans, gazetteer).mentions
+    assert first.place == second.place and first.place.admin1 == "NE"
+    assert first.probabilities == second.probabilities
 
 
 def test_places_listed_together_favour_one_kind(gazetteer):
