@@ -60,6 +60,7 @@ __all__ = [
     "candidate_features",
     "choose",
     "mention_context",
+    "qualifier_places",
     "resolve_mentions",
 ]
 
@@ -341,7 +342,7 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
     town_cue = next_word in _TOWN_CUES or (
         len(before) >= 2 and before[-1] == "of" and before[-2] in _TOWN_CUES
     )
-    qualifiers = _qualifier_places(context.gazetteer, plain, mention.end)
+    qualifiers = qualifier_places(context.gazetteer, plain, mention.end)
     others = context.others(mention.name)
     listed = context.listed.get(mention.start, ())
     rows = []
@@ -408,7 +409,7 @@ def _saturate(count: float) -> float:
     return 1.0 - 1.0 / (1.0 + max(count, 0.0))
 
 
-def _qualifier_places(
+def qualifier_places(
     gazetteer: Gazetteer | None, plain: str, end: int
 ) -> tuple[tuple[Candidate, ...], ...]:
     """The regions and countries the text puts a name in, right after it: one group per name.
@@ -424,7 +425,7 @@ def _qualifier_places(
     --------
     >>> from geo.gazetteer import LocalGazetteer
     >>> text = "Springfield is a city in Sarpy County, Nebraska, United States."
-    >>> groups = _qualifier_places(LocalGazetteer(), text, 11)
+    >>> groups = qualifier_places(LocalGazetteer(), text, 11)
     >>> [[(c.name, c.kind) for c in named] for named in groups]
     [[('Sarpy County', 'admin2')], [('Nebraska', 'admin1')]]
     """

@@ -15,9 +15,9 @@ from geo.model import LinearModel
 from geo.pipeline import bench_record, resolve_spans
 from geo.recognize import Mention, find_mentions
 from geo.resolve import (
-    _qualifier_places,
     candidate_features,
     mention_context,
+    qualifier_places,
     resolve_mentions,
 )
 
@@ -270,7 +270,7 @@ def test_a_description_says_where_a_place_is(gazetteer):
 def test_a_county_named_with_its_state_is_the_one_in_that_state(gazetteer):
     # an aside may stand between the name and its description
     text = 'Buena Vista (pronounced "BYOO-nah") is a city in Marion County, Georgia.'
-    county, state = _qualifier_places(gazetteer, text, len("Buena Vista"))
+    county, state = qualifier_places(gazetteer, text, len("Buena Vista"))
     assert [(c.name, c.admin1) for c in county] == [("Marion County", "GA")]  # of 17
     assert ("Georgia", "admin1") in [(c.name, c.kind) for c in state]
     (mention,) = _mentions(gazetteer, text, ["Buena Vista"])
@@ -323,3 +323,15 @@ def test_ranker_fit_reaches_the_optimum():
     for k in range(3):  # no step along any axis lowers the penalised loss
         e = np.eye(3)[k] * 1e-4
         assert loss(w) <= min(loss(w + e), loss(w - e))
+
+
+def test_ranker_weights_count_groups_as_repeats():
+    # a group of weight 2 counts as that group twice; weight 0 leaves it out
+    rng = np.random.default_rng(3)
+    groups = [rng.normal(size=(3, 2)) * 3 for _ in range(20)]
+    chosen = [int(rng.integers(0, 3)) for _ in groups]
+    weighted = LinearModel.fit_ranker(
+        ["a", "b"], groups, chosen, l2=0.1, weights=np.array([2.0] * 10 + [0.0] * 10)
+    )
+    repeated = LinearModel.fit_ranker(["a", "b"], groups[:10] * 2, chosen[:10] * 2, l2=0.1)
+    assert weighted.weights == pytest.approx(repeated.weights, abs=1e-6)
