@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 #: Bump when the schema or the build rules change.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 SCORE_ARTICLE_STRIPPED = 0.95
 SCORE_VARIANT = 0.85

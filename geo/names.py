@@ -126,6 +126,7 @@ def expanded_key(key: str) -> str | None:
 _VOWELS = frozenset("aeiou")
 #: Letters the Arabic article assimilates to ("al-Zor" is said "az-Zor").
 _SUN_LETTERS = frozenset("tdrzsnl")
+_SUN_DIGRAPHS = frozenset({"sh", "th", "dh"})
 _DIGRAPHS = (("kh", "k"), ("q", "k"), ("ck", "k"), ("ph", "f"), ("dj", "j"))
 _VARIANT_MIN_CONSONANTS = 3
 
@@ -138,6 +139,8 @@ def variant_key(name: str) -> str | None:
     Examples
     --------
     >>> variant_key("Deir Ezzor") == variant_key("Dayr az Zawr") == variant_key("Deir al-Zor")
+    True
+    >>> variant_key("Jisr al-Shughur") == variant_key("Jisr ash Shughur")
     True
     >>> variant_key("Hassakeh") == variant_key("al-Hasakah") == variant_key("Hasaka")
     True
@@ -157,9 +160,8 @@ def variant_key(name: str) -> str | None:
     if not words or not all(w.isalpha() and w.isascii() for w in words):
         return None
     for i, word in enumerate(words[:-1]):
-        if word in ("al", "el") and i > 0:
-            nxt = words[i + 1]
-            words[i] = "a" + (nxt[0] if nxt[0] in _SUN_LETTERS else "l")
+        if word in ARABIC_ARTICLES and i > 0:  # "al-Shughur" is said, and spelt, "ash Shughur"
+            words[i] = "a" + _article_sound(words[i + 1])
     skeleton = "".join(_vowel_final_h_dropped(w) for w in words)
     for digraph, single in _DIGRAPHS:
         skeleton = skeleton.replace(digraph, single)
@@ -179,6 +181,12 @@ def variant_key(name: str) -> str | None:
         1 for i, c in enumerate(out) if c != "*" and not (c == "h" and i and out[i - 1] != "*")
     )
     return "~" + "".join(out) if consonants >= _VARIANT_MIN_CONSONANTS else None
+
+
+def _article_sound(word: str) -> str:
+    """The sound the Arabic article takes before ``word``: its first (sun) consonant, else l."""
+    first = word[:2] if word[:2] in _SUN_DIGRAPHS else word[0]
+    return first if first in _SUN_DIGRAPHS or first in _SUN_LETTERS else "l"
 
 
 def _vowel_final_h_dropped(word: str) -> str:

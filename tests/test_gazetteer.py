@@ -47,6 +47,9 @@ def test_arabic_article_gives_a_second_key():
         ["Yarmouk", "Yarmuk"],
         ["Sheikh Maqsoud", "Shaykh Maqsud", "Sheikh Maksoud"],
         ["Tell Abyad", "Tal Abyad"],
+        # an article inside a name, assimilated or not
+        ["Jisr al-Shughur", "Jisr ash-Shughur", "Jisr as-Shughur", "Jisr ash Shughūr"],
+        ["Busra al-Sham", "Bosra ash-Sham", "Buşrá ash Shām"],
     ],
 )
 def test_transliteration_variants_share_a_skeleton(spellings):
@@ -74,6 +77,7 @@ def test_short_or_foreign_script_names_have_no_skeleton():
         ("United States", "US", "country"),
         ("U.S.", "US", "country"),
         ("Hungary", "HU", "country"),  # no outline in countryinfo: its point instead
+        ("Jisr al-Shughur", "SY", "city"),  # GeoNames: Jisr ash Shughūr
     ],
 )
 def test_lookup_puts_the_obvious_place_first(gazetteer, name, country, kind):
