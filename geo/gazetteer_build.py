@@ -31,6 +31,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
@@ -57,6 +58,7 @@ __all__ = [
     "build_index",
     "cache_dir",
     "default_index_path",
+    "prune_stale_indexes",
     "source_fingerprint",
     "write_index",
 ]
@@ -155,7 +157,41 @@ def build_index(path: str | Path | None = None, *, progress: bool = False) -> Pa
         meta={"fingerprint": source_fingerprint(), "origin": "built"},
         progress="gazetteer" if progress else None,
     )
+    if path is None:
+        prune_stale_indexes(target)
     return target
+
+
+#: A built index of other sources is deleted when it has not been rebuilt for this long.
+STALE_AFTER_DAYS = 30
+
+
+def prune_stale_indexes(current: Path, *, days: float = STALE_AFTER_DAYS) -> list[Path]:
+    """Delete the built indexes beside ``current`` that are older than ``days``; return them.
+
+    Each change of the sources (a package upgrade, the curated data) builds a
+    new index of about 90 MB and leaves the old one. One of under ``days``
+    stays: another checkout of an older version may still use it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> old, new = folder / "gazetteer-aaa.sqlite", folder / "gazetteer-bbb.sqlite"
+    >>> _ = old.write_bytes(b""), new.write_bytes(b"")
+    >>> os.utime(old, (0, 0))  # built in 1970
+    >>> [p.name for p in prune_stale_indexes(new)], sorted(p.name for p in folder.iterdir())
+    (['gazetteer-aaa.sqlite'], ['gazetteer-bbb.sqlite'])
+    """
+    limit = time.time() - days * 86400
+    stale = [
+        p
+        for p in current.parent.glob("gazetteer-*.sqlite")
+        if p != current and p.stat().st_mtime < limit
+    ]
+    for p in stale:
+        p.unlink(missing_ok=True)
+    return stale
 
 
 def write_index(

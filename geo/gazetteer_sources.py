@@ -526,7 +526,11 @@ _SUPPLEMENT_FIELDS = ("id", "name", "kind", "precision_km", "source")
 def supplement_records(
     aliases: dict[str, dict[str, list[str]]], folder: Path | None = None
 ) -> Iterator[PlaceRecord]:
-    """The curated supplement: every ``*.geojson`` file in ``data/gazetteer/supplement/``."""
+    """The curated supplement: every ``*.geojson`` file in ``data/gazetteer/supplement/``.
+
+    Each feature has the properties :data:`_SUPPLEMENT_FIELDS`, and may have
+    ``aliases``, ``country`` and ``population`` (a town's census figure).
+    """
     for path in sorted((folder or DATA_DIR / "supplement").glob("*.geojson")):
         try:
             collection = json.loads(path.read_text(encoding="utf-8"))
@@ -549,6 +553,7 @@ def supplement_records(
                 lat=round(point.y, 5),
                 lon=round(point.x, 5),
                 precision_km=float(props["precision_km"]),
+                population=int(props.get("population") or 0),
                 bbox=geom.bounds,
                 geometry=None if geom.geom_type == "Point" else feature["geometry"],
                 source=props["source"],
