@@ -186,6 +186,14 @@ def test_continents_and_curated_places(gazetteer):
     assert tanf.source.startswith("https://")
 
 
+def test_curated_towns_that_cities500_lacks(gazetteer):
+    # besieged together in 2015-2018; GeoNames' cities500 has neither
+    foua, kefraya = gazetteer.lookup("Foua")[0], gazetteer.lookup("Kefraya")[0]
+    assert (foua.kind, foua.country) == ("city", "SY") and foua.population > 0
+    assert foua.id.startswith("supplement:") and kefraya.country == "SY"
+    assert 0 < abs(foua.lon - kefraya.lon) < 0.1  # neighbours
+
+
 def test_lines_and_areas_carry_their_geometry(gazetteer):
     river = next(c for c in gazetteer.lookup("Euphrates", limit=20) if c.kind == "river")
     assert river.geometry["type"] in ("LineString", "MultiLineString")

@@ -19,6 +19,7 @@ KINDS = {
     "mountain", "valley", "plain", "river", "lake", "dam", "sea", "coast", "region", "camp",
     "neighbourhood", "oil_gas_field", "prison", "bridge", "island", "marsh", "ocean", "gulf",
     "strait", "canal", "peninsula", "basin",
+    "city",  # towns that GeoNames' cities500 lacks
 }  # fmt: skip
 GENERIC = {"base", "airport", "camp", "road", "sea", "gulf", "desert", "river", "ocean"}
 
@@ -39,6 +40,7 @@ def test_supplement_file_is_valid_and_sourced(path):
         assert isinstance(props.get("country"), str), props["id"]  # "" for oceans
         assert props["source"].startswith("https://"), props["id"]
         assert props["precision_km"] > 0, props["id"]
+        assert isinstance(props.get("population", 0), int), props["id"]
         assert shape(feature["geometry"]).is_valid, props["id"]
         for alias in props.get("aliases", []):
             assert name_key(alias) not in GENERIC, (props["id"], alias)
