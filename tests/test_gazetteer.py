@@ -194,6 +194,13 @@ def test_curated_towns_that_cities500_lacks(gazetteer):
     assert 0 < abs(foua.lon - kefraya.lon) < 0.1  # neighbours
 
 
+def test_curated_spellings_of_geonames_towns(gazetteer):
+    # aliases.csv may name a GeoNames town by its id: "Makhmour" is GeoNames' Mexmur
+    (makhmour, *_) = gazetteer.lookup("Makhmour")
+    assert (makhmour.id, makhmour.match) == ("geonames:93818", "name")
+    assert gazetteer.lookup("Makhmoor", country="IQ")[0].id == "geonames:93818"  # by skeleton
+
+
 def test_lines_and_areas_carry_their_geometry(gazetteer):
     river = next(c for c in gazetteer.lookup("Euphrates", limit=20) if c.kind == "river")
     assert river.geometry["type"] in ("LineString", "MultiLineString")
