@@ -157,7 +157,7 @@ def build_index(path: str | Path | None = None, *, progress: bool = False) -> Pa
         meta={"fingerprint": source_fingerprint(), "origin": "built"},
         progress="gazetteer" if progress else None,
     )
-    if path is None:
+    if target == default_index_path():
         prune_stale_indexes(target)
     return target
 

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 
 import pytest
 
 from geo.errors import GazetteerError
 from geo.gazetteer import LocalGazetteer
-from geo.gazetteer_build import build_index
+from geo.gazetteer_build import build_index, default_index_path
 from geo.gazetteer_sources import curated_aliases, supplement_records
 from geo.names import expanded_key, name_key, name_keys, variant_key
 
@@ -310,9 +311,16 @@ def test_bad_curated_data_names_the_file_and_row(tmp_path):
         list(supplement_records({}, tmp_path))
 
 
-def test_build_writes_a_complete_index_atomically(tmp_path):
-    path = build_index(tmp_path / "g.sqlite")
-    assert [p.name for p in tmp_path.iterdir()] == ["g.sqlite"]  # no temporary file left
+def test_build_writes_a_complete_index_atomically(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
+    stale, recent = tmp_path / "gazetteer-0ld.sqlite", tmp_path / "gazetteer-n3w.sqlite"
+    stale.write_bytes(b"")
+    recent.write_bytes(b"")
+    os.utime(stale, (0, 0))  # an index of other sources, not rebuilt since 1970
+    path = build_index()
+    assert path == default_index_path()
+    # no temporary file left; the stale index pruned, the recent one kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, recent.name])
     with sqlite3.connect(path) as db:
         kinds = dict(db.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind").fetchall())
     assert kinds["country"] > 240 and kinds["continent"] == 7
