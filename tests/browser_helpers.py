@@ -55,6 +55,20 @@ def idle(page) -> None:
         page.wait_for_timeout(300)
 
 
+def correct_as_not_a_place(page, place_id: str) -> None:
+    """Click a place's pin and correct it as "not a place", each click once the page
+    has settled (a click during a rerun is lost); wait until the app offers the undo."""
+    settled(page)
+    map_frame(page).locator(f'.geo-pin[data-place-id="{place_id}"]').click()
+    page.get_by_text("Correct this place").wait_for()
+    idle(page)
+    page.get_by_text("Correct this place").click()
+    page.get_by_role("button", name="Not a place").wait_for()
+    idle(page)
+    page.get_by_role("button", name="Not a place").click()
+    page.get_by_role("button", name="Undo the last correction (1)").wait_for()
+
+
 def eventually(check, failure: str, seconds: float = 30.0) -> None:
     """Wait until ``check()`` holds (the page reruns in between); fail with ``failure``."""
     deadline = time.monotonic() + seconds

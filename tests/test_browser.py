@@ -13,6 +13,7 @@ from geo.pipeline import parse_article
 
 from .browser_helpers import (
     click_map_at,
+    correct_as_not_a_place,
     eventually,
     map_frame,
     open_add_articles,
@@ -103,10 +104,7 @@ def test_a_correction_survives_a_reload_and_can_be_undone(page, app_url, sample_
     palmyra = _place_id(sample_parsed, "Palmyra")
     pin = f'.geo-pin[data-place-id="{palmyra}"]'
     page.goto(app_url)
-    map_frame(page).locator(pin).click()
-    page.get_by_text("Correct this place").click()
-    page.get_by_role("button", name="Not a place").click()
-    page.get_by_role("button", name="Undo the last correction (1)").wait_for()
+    correct_as_not_a_place(page, palmyra)
     page.reload()
     page.get_by_role("button", name="Undo the last correction (1)").wait_for()
     frame = map_frame(page)

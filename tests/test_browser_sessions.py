@@ -25,6 +25,7 @@ from geo.store import Library
 
 from .browser_helpers import (
     BUSY,
+    correct_as_not_a_place,
     eventually,
     idle,
     map_frame,
@@ -200,14 +201,10 @@ def test_killed_server_loses_no_confirmed_write_and_reopens_clean(
     token = uuid.uuid4().hex[:8]
     page = new_page()
     page.goto(server.url)
-    settled(page)
 
     # writes the app confirms: a correction, then a pasted article
     palmyra = next(m.place.id for m in sample_parsed.mentions if m.name == "Palmyra")
-    map_frame(page).locator(f'.geo-pin[data-place-id="{palmyra}"]').click()
-    page.get_by_text("Correct this place").click()
-    page.get_by_role("button", name="Not a place").click()
-    page.get_by_role("button", name="Undo the last correction (1)").wait_for()
+    correct_as_not_a_place(page, palmyra)
     settled(page)
     pasted = {f"Crash check {token}": f"Shelling was reported near Homs ({token})."}
     for title, text in pasted.items():
