@@ -84,11 +84,13 @@ def _lists_article(page, label: str) -> bool:
 
 
 def _paste(page, title: str, text: str) -> None:
-    """Fill the sidebar's paste form and send it (no wait for the answer)."""
+    """Fill the sidebar's paste form and send it once no run is pending (a click during
+    a rerun is lost); no wait for the answer."""
     open_add_articles(page)
     form = page.locator('[data-testid="stForm"]')
     form.get_by_label("Title", exact=True).fill(title)
     form.get_by_label("Text", exact=True).fill(text)
+    idle(page)
     form.get_by_role("button", name="Add the pasted text").click()
 
 
