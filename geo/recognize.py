@@ -618,6 +618,12 @@ def _is_adjective(gazetteer: Gazetteer, name: str) -> bool:
     return " " not in name and any(c.adjective for c in gazetteer.lookup(name, limit=3))
 
 
+def _worded_end(entity) -> int:
+    """Where a spaCy entity ends without its trailing punctuation tokens ("U.S." is one token)."""
+    words = [t for t in entity if not t.is_punct]
+    return words[-1].idx + len(words[-1]) if words else entity.end_char
+
+
 def _trim(plain: str, start: int, end: int) -> tuple[int, int]:
     """An entity span without a leading "the" or a trailing possessive ("the Iraq's")."""
     text = plain[start:end]
@@ -662,9 +668,10 @@ class _Context:
             self.token_ending[t.idx + len(t)] = t.i
             if t.text.islower():
                 self.lowered[t.text] += 1
-        # each entity with its span trimmed of "the" and "'s", as proposals are
+        # each entity with its span trimmed of "the" and "'s", as proposals are, and of
+        # punctuation spaCy sometimes takes in ("Hama." at the end of a text)
         self.entities = [
-            (e.start_char, e.end_char, e.label_, _trim(plain, e.start_char, e.end_char))
+            (e.start_char, e.end_char, e.label_, _trim(plain, e.start_char, _worded_end(e)))
             for e in doc.ents
         ]
         # spaCy's entities do not overlap: sorted by start, their ends are sorted too

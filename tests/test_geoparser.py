@@ -234,6 +234,12 @@ def test_mentions_of_one_name_do_not_vouch_for_each_other(gazetteer):
     assert "within_25_km" not in features  # before, the other Dovers put it "near others"
 
 
+def test_a_name_ending_a_text_keeps_its_full_stop_out(gazetteer):
+    # spaCy may take the last full stop into the entity; "U.S." keeps its own
+    assert [(n, c) for n, c, _ in _found(gazetteer, "Shelling hit Hama.\n")] == [("Hama", "SY")]
+    assert _found(gazetteer, "Troops left the U.S.\n")[0][0] == "U.S."
+
+
 def test_one_other_place_is_not_a_whole_country(gazetteer):
     # one mention of the US is thin evidence against Geneva, Switzerland
     assert _found(gazetteer, "US officials met in Geneva on Monday.")[-1][:2] == ("Geneva", "CH")
