@@ -209,4 +209,6 @@ def test_corpus_view_lists_every_passage_of_a_place(page, app_url, sample_parsed
     map_frame(page).locator(f'.geo-pin[data-place-id="{palmyra}"]').click()
     page.get_by_text(f"{mentions} mentions in 1 article").wait_for()
     title = "Why Iran-Backed Forces in Iraq and Syria Can't Link Up Yet"
-    assert mentions > 1 and page.get_by_text(f"{title} · 2017-06-02").count() == mentions
+    passages = page.get_by_text(f"{title} · 2017-06-02")
+    passages.nth(mentions - 1).wait_for()  # the list is drawn after its heading
+    assert mentions > 1 and passages.count() == mentions
