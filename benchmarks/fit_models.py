@@ -41,14 +41,8 @@ from corpora import CORPORA, WIKTOR, documents  # noqa: E402
 from geo.article import Article, matching_text  # noqa: E402
 from geo.gazetteer import LocalGazetteer  # noqa: E402
 from geo.model import LinearModel  # noqa: E402
-from geo.recognize import (  # noqa: E402
-    CANDIDATES_KEPT,
-    FEATURES,
-    Mention,
-    find_mentions,
-    kept_as_demonym,
-    propose_spans,
-)
+from geo.pipeline import mentions_with_spans  # noqa: E402
+from geo.recognize import FEATURES, kept_as_demonym, propose_spans  # noqa: E402
 from geo.resolve import (  # noqa: E402
     NO_PLACE,
     RANKER_FEATURES,
@@ -156,23 +150,11 @@ def _qualified_wiktor_examples(gaz: LocalGazetteer, groups: list, chosen: list) 
         docs += 1
         article = Article(id=str(doc["id"]), text=doc["text"])
         gold = {(t["start"], t["end"]): t for t in doc["toponyms"]}
-        given = [
-            Mention(
-                s,
-                e,
-                doc["text"][s:e],
-                candidates=tuple(gaz.lookup(doc["text"][s:e], limit=CANDIDATES_KEPT)),
-            )
-            for s, e in gold
-        ]
-        others = [
-            m
-            for m in find_mentions(article, gaz)
-            if not any(m.start < e and s < m.end for s, e in gold)
-        ]
-        mentions = sorted((m for m in [*given, *others] if m.candidates), key=lambda m: m.start)
+        mentions = [m for m in mentions_with_spans(article, list(gold), gaz) if m.candidates]
         plain = matching_text(article.text)
-        taught = [m for m in given if m.candidates and qualifier_places(gaz, plain, m.end)]
+        taught = [
+            m for m in mentions if (m.start, m.end) in gold and qualifier_places(gaz, plain, m.end)
+        ]
         before = len(groups)
         _ranker_examples(article, mentions, taught, gold, gaz, groups, chosen)
         # a village cities500 lacks teaches "no place" in the article's own country: not news

@@ -22,7 +22,13 @@ from geo.gazetteer import Candidate, Gazetteer
 from geo.recognize import CANDIDATES_KEPT, Mention, find_mentions
 from geo.resolve import ResolvedMention, resolve_mentions
 
-__all__ = ["ParsedArticle", "bench_record", "parse_article", "resolve_spans"]
+__all__ = [
+    "ParsedArticle",
+    "bench_record",
+    "mentions_with_spans",
+    "parse_article",
+    "resolve_spans",
+]
 
 #: Candidates listed per toponym in a record: the most probable.
 _CANDIDATES_SHOWN = 10
@@ -77,6 +83,31 @@ def resolve_spans(
     >>> [m.place.country for m in resolve_spans(a, [(0, 5)], LocalGazetteer()).mentions]
     ['FR']
     """
+    parsed = _parsed(article, mentions_with_spans(article, spans, gazetteer), gazetteer)
+    wanted = set(spans)
+    return ParsedArticle(
+        article,
+        parsed.sentences,
+        tuple(m for m in parsed.mentions if (m.start, m.end) in wanted),
+        tuple(m for m in parsed.unplaced if (m.start, m.end) in wanted),
+    )
+
+
+def mentions_with_spans(
+    article: Article, spans: list[tuple[int, int]], gazetteer: Gazetteer
+) -> list[Mention]:
+    """The given spans as mentions, among the recogniser's others that none overlaps.
+
+    In text order; each given span has the gazetteer's candidates for its text
+    (none when it knows no such name).
+
+    Examples
+    --------
+    >>> from geo.gazetteer import LocalGazetteer
+    >>> a = Article(id="w", text="Paris is the capital of France.")
+    >>> [m.name for m in mentions_with_spans(a, [(0, 5)], LocalGazetteer())]
+    ['Paris', 'France']
+    """
     given = [
         Mention(
             s,
@@ -91,14 +122,7 @@ def resolve_spans(
         for m in find_mentions(article, gazetteer)
         if not any(m.start < e and s < m.end for s, e in spans)
     ]
-    parsed = _parsed(article, sorted([*given, *others], key=lambda m: m.start), gazetteer)
-    wanted = set(spans)
-    return ParsedArticle(
-        article,
-        parsed.sentences,
-        tuple(m for m in parsed.mentions if (m.start, m.end) in wanted),
-        tuple(m for m in parsed.unplaced if (m.start, m.end) in wanted),
-    )
+    return sorted([*given, *others], key=lambda m: m.start)
 
 
 def _parsed(article: Article, mentions: list[Mention], gazetteer: Gazetteer) -> ParsedArticle:
