@@ -20,7 +20,6 @@ How a name matches is part of every candidate (``match``):
 from __future__ import annotations
 
 import json
-import math
 import re
 import sqlite3
 import threading
@@ -36,6 +35,7 @@ from geo.borders import border_candidates
 from geo.errors import GazetteerError
 from geo.gazetteer_build import SCORE_VARIANT, build_index, default_index_path
 from geo.gazetteer_import import user_index_path
+from geo.geometry import degrees_around
 from geo.names import article_stripped, expanded_key, name_key, variant_key
 
 __all__ = ["DIRECTIONS", "Candidate", "Gazetteer", "LocalGazetteer"]
@@ -256,7 +256,7 @@ class LocalGazetteer(Gazetteer):
             return []
         rows = self._rows(f"n.key IN ({','.join('?' * len(query))})", list(query), country)
         full = next(iter(query))  # the name's own key
-        plain = _bare_key(full)
+        plain, joined = _bare_key(full), _joined(full)
         out = []
         for row in rows:
             key, matched, index_score, adjective = row[16:]
@@ -267,7 +267,7 @@ class LocalGazetteer(Gazetteer):
                 else "article"
             )  # fmt: skip
             score = min(index_score, query[key])
-            if match == "variant" and _joined(full) == _joined(_name_key(matched)):
+            if match == "variant" and joined == _joined(_name_key(matched)):
                 # "Deir Ezzor" is "Deir ez-Zor" but for a space: the name, not a variant
                 match, score = "name", min(index_score / SCORE_VARIANT, query[key])
             elif match == "variant":  # the closer the spelling, the better
@@ -359,8 +359,7 @@ class LocalGazetteer(Gazetteer):
 
         ``score`` falls from 1 at the point to 0 at ``radius_km``; ``match`` is "nearest".
         """
-        dlat = radius_km / 110.57
-        dlon = radius_km / max(111.32 * math.cos(math.radians(lat)), 1e-6)
+        dlat, dlon = degrees_around(lat, radius_km)
         columns = _COLUMNS.split(", n.key")[0] + ", NULL, p.name, 1.0, 0"
         rows = []
         for schema in self._schemas:

@@ -34,6 +34,7 @@ __all__ = [
     "bearing_of",
     "buffer_km",
     "compass_name",
+    "degrees_around",
     "destination",
     "distance_band",
     "distance_verdict",
@@ -108,6 +109,20 @@ def compass_name(bearing: float) -> str:
     ('northeast', 'north', 'southwest')
     """
     return _EIGHT[round((bearing % 360) / 45) % 8]
+
+
+def degrees_around(lat: float, km: float) -> tuple[float, float]:
+    """The degrees of latitude and of longitude that ``km`` span at latitude ``lat``.
+
+    For a box around a point or grown by a margin: good to a few per cent over
+    short distances.
+
+    Examples
+    --------
+    >>> [round(d, 3) for d in degrees_around(60.0, 111.32)]
+    [1.007, 2.0]
+    """
+    return km / 110.57, km / max(111.32 * math.cos(math.radians(lat)), 1e-6)
 
 
 def geodesic_distance_km(a: LatLon, b: LatLon) -> float:

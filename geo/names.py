@@ -127,6 +127,7 @@ _VOWELS = frozenset("aeiou")
 #: Letters the Arabic article assimilates to ("al-Zor" is said "az-Zor").
 _SUN_LETTERS = frozenset("tdrzsnl")
 _SUN_DIGRAPHS = frozenset({"sh", "th", "dh"})
+_SUN_SOUNDS = _SUN_LETTERS | _SUN_DIGRAPHS
 _DIGRAPHS = (("kh", "k"), ("q", "k"), ("ck", "k"), ("ph", "f"), ("dj", "j"))
 _VARIANT_MIN_CONSONANTS = 3
 
@@ -186,7 +187,7 @@ def variant_key(name: str) -> str | None:
 def _article_sound(word: str) -> str:
     """The sound the Arabic article takes before ``word``: its first (sun) consonant, else l."""
     first = word[:2] if word[:2] in _SUN_DIGRAPHS else word[0]
-    return first if first in _SUN_DIGRAPHS or first in _SUN_LETTERS else "l"
+    return first if first in _SUN_SOUNDS else "l"
 
 
 def _vowel_final_h_dropped(word: str) -> str:

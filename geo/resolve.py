@@ -48,6 +48,7 @@ from geopy.distance import EARTH_RADIUS
 from geo.article import Article, matching_text
 from geo.borders import border_in_view
 from geo.gazetteer import Candidate, Gazetteer
+from geo.geometry import degrees_around
 from geo.model import LinearModel
 from geo.names import name_key, transliterated_countries
 from geo.recognize import Mention
@@ -450,9 +451,9 @@ def qualifier_places(
     groups = []
     for i, regions in enumerate(found):
         wider = [q for later in found[i + 1 :] for q in later if q.kind != "admin2"]
-        within = [c for c in regions if c.kind == "admin2" and any(_inside(c, q) for q in wider)]
-        wide = [c for c in regions if c.kind != "admin2"][:3]
         counties = [c for c in regions if c.kind == "admin2"]
+        within = [c for c in counties if any(_inside(c, q) for q in wider)]
+        wide = [c for c in regions if c.kind != "admin2"][:3]
         named = within or (counties if len(counties) == 1 else []) + wide
         if named:
             groups.append(tuple(named))
@@ -471,11 +472,12 @@ def _inside(c: Candidate, region: Candidate) -> bool:
         return True
     if c.admin1 != region.admin1:
         return False
-    if region.kind == "admin1" or region.bbox is None:
-        return region.kind == "admin1"
+    if region.kind == "admin1":
+        return True
+    if region.bbox is None:  # an admin-2 region with no extent
+        return False
     west, south, east, north = region.bbox
-    dlat = _NEAR_KM[0] / 110.57
-    dlon = _NEAR_KM[0] / (111.32 * max(math.cos(math.radians(c.lat)), 0.01))
+    dlat, dlon = degrees_around(c.lat, _NEAR_KM[0])
     return west - dlon <= c.lon <= east + dlon and south - dlat <= c.lat <= north + dlat
 
 
