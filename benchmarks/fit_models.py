@@ -42,6 +42,7 @@ from geo.article import Article, matching_text  # noqa: E402
 from geo.gazetteer import LocalGazetteer  # noqa: E402
 from geo.model import LinearModel  # noqa: E402
 from geo.pipeline import mentions_with_spans  # noqa: E402
+from geo.qualifiers import qualifier_places  # noqa: E402
 from geo.recognize import FEATURES, kept_as_demonym, propose_spans  # noqa: E402
 from geo.resolve import (  # noqa: E402
     NO_PLACE,
@@ -49,7 +50,6 @@ from geo.resolve import (  # noqa: E402
     candidate_features,
     choose,
     mention_context,
-    qualifier_places,
 )
 
 KM = 161

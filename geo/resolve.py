@@ -48,9 +48,9 @@ from geopy.distance import EARTH_RADIUS
 from geo.article import Article, matching_text
 from geo.borders import border_in_view
 from geo.gazetteer import Candidate, Gazetteer
-from geo.geometry import degrees_around
 from geo.model import LinearModel
 from geo.names import name_key, transliterated_countries
+from geo.qualifiers import lies_in, qualifier_places
 from geo.recognize import Mention
 
 __all__ = [
@@ -61,24 +61,11 @@ __all__ = [
     "candidate_features",
     "choose",
     "mention_context",
-    "qualifier_places",
     "resolve_mentions",
 ]
 
 _ADMIN_CUES = frozenset("province governorate region state county district prefecture".split())
 _TOWN_CUES = frozenset("town city village suburb neighbourhood neighborhood".split())
-_QUALIFIER = re.compile(r",\s*([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?)")
-#: "X is a city in Sarpy County, Nebraska", "X, a town in Homs": where the text says X is.
-#: An aside between the name and its description may hold a pronunciation or another
-#: name: "Buena Vista (pronounced ...) is a city in", "Manbij (Arabic: ...), a town in".
-_DESCRIBED_IN = re.compile(
-    r"(?:\s*\([^()]{0,80}\))?(?:,|\s+(?:is|was))\s+(?:an?|the)\s+(?:[^\s,.;]+\s+){0,5}?(?:located\s+)?(?:in|of)\s+"
-    r"(?:the\s+)?([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})(?:,\s*([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?))?"
-)
-#: Regions looked up per qualifying name: there are 17 Marion Counties in the US.
-_QUALIFIERS_LOOKED_UP = 30
-#: How far after a name its description may run.
-_DESCRIPTION_CHARS = 120
 _NEAR_KM = (25, 100, 500)
 #: What stands between two names of one list: "A, B", "A and B", "A, B, or C".
 _LIST_GAP = re.compile(r"\s*(?:[,/&]\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)", re.IGNORECASE)
@@ -388,7 +375,7 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
         if f["match_loose"] and c.country in transliterated_countries():
             f["loose_transliterated"] = 1.0
         if qualifiers:
-            inside = all(any(_inside(c, q) for q in named) for named in qualifiers)
+            inside = all(any(lies_in(c, q) for q in named) for named in qualifiers)
             f["qualified" if inside else "qualifier_elsewhere"] = 1.0
         if listed:
             f["kind_as_listed"] = sum(o.kind == c.kind for o in listed) / len(listed)
@@ -408,77 +395,6 @@ def _in_named_country(c: Candidate, context: MentionContext) -> bool:
 def _saturate(count: float) -> float:
     """0 for none, rising towards 1 with more mentions."""
     return 1.0 - 1.0 / (1.0 + max(count, 0.0))
-
-
-def qualifier_places(
-    gazetteer: Gazetteer | None, plain: str, end: int
-) -> tuple[tuple[Candidate, ...], ...]:
-    """The regions and countries the text puts a name in, right after it: one group per name.
-
-    After a comma ("Paris, Texas") or in a description ("Springfield is a city
-    in Sarpy County, Nebraska"; "Manbij, a town in northern Syria"): the
-    countries, admin-1 and admin-2 regions each name there may be. A place
-    that is where the text says lies in one of each group. An admin-2 region
-    ("Marion County": there are 17 in the US) counts when the wider region
-    named with it holds it, or when it is the only one of its name.
-
-    Examples
-    --------
-    >>> from geo.gazetteer import LocalGazetteer
-    >>> text = "Springfield is a city in Sarpy County, Nebraska, United States."
-    >>> groups = qualifier_places(LocalGazetteer(), text, 11)
-    >>> [[(c.name, c.kind) for c in named] for named in groups]
-    [[('Sarpy County', 'admin2')], [('Nebraska', 'admin1')]]
-    """
-    if gazetteer is None:
-        return ()
-    names = []
-    qualifier = _QUALIFIER.match(plain, end, end + 40)
-    if qualifier:
-        names.append(qualifier.group(1))
-    described = _DESCRIBED_IN.match(plain, end, end + _DESCRIPTION_CHARS)
-    if described:
-        names += [name for name in described.groups() if name]
-    found = []
-    for name in names:
-        regions = [
-            c
-            for c in gazetteer.lookup(name, limit=_QUALIFIERS_LOOKED_UP)
-            if c.kind in ("country", "admin1", "admin2") and not c.adjective
-        ]
-        best = max((c.score for c in regions), default=0.0)
-        found.append([c for c in regions if c.score == best])  # "Georgia", not George County
-    groups = []
-    for i, regions in enumerate(found):
-        wider = [q for later in found[i + 1 :] for q in later if q.kind != "admin2"]
-        counties = [c for c in regions if c.kind == "admin2"]
-        within = [c for c in counties if any(_inside(c, q) for q in wider)]
-        wide = [c for c in regions if c.kind != "admin2"][:3]
-        named = within or (counties if len(counties) == 1 else []) + wide
-        if named:
-            groups.append(tuple(named))
-    return tuple(groups)
-
-
-def _inside(c: Candidate, region: Candidate) -> bool:
-    """Whether ``c`` lies in ``region``: a country, an admin-1 region (by codes) or an admin-2.
-
-    An admin-2 region's box is often its towns' (smaller than the region): a
-    place within :data:`_NEAR_KM` [0] km of the box counts as inside.
-    """
-    if c.country != region.country:
-        return False
-    if region.kind == "country":
-        return True
-    if c.admin1 != region.admin1:
-        return False
-    if region.kind == "admin1":
-        return True
-    if region.bbox is None:  # an admin-2 region with no extent
-        return False
-    west, south, east, north = region.bbox
-    dlat, dlon = degrees_around(c.lat, _NEAR_KM[0])
-    return west - dlon <= c.lon <= east + dlon and south - dlat <= c.lat <= north + dlat
 
 
 def _nearest_km(candidates: Sequence[Candidate], lats: np.ndarray, lons: np.ndarray) -> list[float]:

@@ -13,11 +13,11 @@ from geo.errors import ModelError
 from geo.layers import place_features
 from geo.model import LinearModel
 from geo.pipeline import bench_record, resolve_spans
+from geo.qualifiers import qualifier_places
 from geo.recognize import Mention, find_mentions
 from geo.resolve import (
     candidate_features,
     mention_context,
-    qualifier_places,
     resolve_mentions,
 )
 
