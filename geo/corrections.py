@@ -14,7 +14,7 @@ Examples
 >>> from geo.pipeline import parse_article
 >>> from geo.store import Correction
 >>> gaz = LocalGazetteer()
->>> parsed = parse_article(Article(id="a", text="Rebels left Hama for Homs."), gaz)
+>>> parsed = parse_article(Article(id="a", text="Rebels advanced from Hama toward Homs."), gaz)
 >>> homs_in_syria = next(c for c in gaz.lookup("Homs") if c.country == "SY")
 >>> fixed = apply_corrections(parsed, [
 ...     Correction("hama", "drop"),

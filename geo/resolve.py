@@ -10,8 +10,9 @@ Every candidate of a mention gets features (:func:`candidate_features`):
   how near it lies to the other mentions' best candidates (spatial coherence;
   other mentions of the same name are not "other places");
 * cue words: "X province" or "X county" favour regions, "the town of X"
-  favours towns, "Paris, Texas" and "X is a city in Sarpy County, Nebraska"
-  favour the places in what the text names;
+  and a dateline ("WASHINGTON (AP) —") favour towns, "Paris, Texas" and "X
+  is a city in Sarpy County, Nebraska" favour the places in what the text
+  names;
 * lists: names listed together ("Ohio, Oregon and Utah") are most often
   places of one kind, so a candidate of the kind its neighbours in the list
   stand for is favoured.
@@ -51,7 +52,7 @@ from geo.gazetteer import Candidate, Gazetteer
 from geo.model import LinearModel
 from geo.names import name_key, transliterated_countries
 from geo.qualifiers import lies_in, qualifier_places
-from geo.recognize import Mention
+from geo.recognize import Mention, opens_dateline, with_plurals
 
 __all__ = [
     "NO_PLACE",
@@ -64,8 +65,8 @@ __all__ = [
     "resolve_mentions",
 ]
 
-_ADMIN_CUES = frozenset("province governorate region state county district prefecture".split())
-_TOWN_CUES = frozenset("town city village suburb neighbourhood neighborhood".split())
+_ADMIN_CUES = with_plurals("province governorate region state county district prefecture")
+_TOWN_CUES = with_plurals("town city village suburb neighbourhood neighborhood")
 _NEAR_KM = (25, 100, 500)
 #: What stands between two names of one list: "A, B", "A and B", "A, B, or C".
 _LIST_GAP = re.compile(r"\s*(?:[,/&]\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)", re.IGNORECASE)
@@ -299,7 +300,7 @@ def _listed(chains: list[list[tuple]], plain: str) -> dict[int, list[Candidate]]
 
     Examples
     --------
-    >>> from geo.recognize import Mention
+    >>> from geo.recognize import Mention, opens_dateline, with_plurals
     >>> from geo.gazetteer import LocalGazetteer
     >>> gaz, text = LocalGazetteer(), "Ohio, Oregon and Utah; Paris, Texas."
     >>> ms = [Mention(s, s + len(n), n, candidates=tuple(gaz.lookup(n)))
@@ -327,8 +328,10 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
     after = after_text.lower().split()
     next_word = after[0].strip(".,;:") if after else ""
     admin_cue = next_word in _ADMIN_CUES
-    town_cue = next_word in _TOWN_CUES or (
-        len(before) >= 2 and before[-1] == "of" and before[-2] in _TOWN_CUES
+    town_cue = (
+        next_word in _TOWN_CUES
+        or (len(before) >= 2 and before[-1] == "of" and before[-2] in _TOWN_CUES)
+        or opens_dateline(plain, mention.start, mention.end)
     )
     qualifiers = qualifier_places(context.gazetteer, plain, mention.end)
     others = context.others(mention.name)

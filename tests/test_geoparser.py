@@ -14,7 +14,7 @@ from geo.layers import place_features
 from geo.model import LinearModel
 from geo.pipeline import bench_record, resolve_spans
 from geo.qualifiers import qualifier_places
-from geo.recognize import Mention, find_mentions
+from geo.recognize import Mention, find_mentions, propose_spans
 from geo.resolve import (
     candidate_features,
     mention_context,
@@ -341,3 +341,47 @@ def test_ranker_weights_count_groups_as_repeats():
     )
     repeated = LinearModel.fit_ranker(["a", "b"], groups[:10] * 2, chosen[:10] * 2, l2=0.1)
     assert weighted.weights == pytest.approx(repeated.weights, abs=1e-6)
+
+
+def test_a_name_and_the_region_after_its_comma_qualify_each_other(gazetteer):
+    # spaCy takes "Wainwright, Alta." for an organisation; the text puts the town in Alberta
+    text = "The cat was found in Wainwright, Alta., by train conductor Brad Slater."
+    features = {p.name: p.features for p in propose_spans(Article(id="t", text=text), gazetteer)}
+    assert "qualified" in features["Wainwright"] and "qualifier" in features["Alta"]
+    assert not {"qualified", "qualifier"} & set(features["Brad"])
+    assert _found(gazetteer, text)[0][:2] == ("Wainwright", "CA")
+    # no town of that name in that region: no evidence either way
+    text = "The cat was found in Wainwright, Texas, by a conductor."
+    features = {p.name: p.features for p in propose_spans(Article(id="t", text=text), gazetteer)}
+    assert "qualified" not in features["Wainwright"]
+    # an abbreviation the gazetteer knows keeps its full stop
+    text = "She sold her home in Gatineau, Que., and moved to Ottawa."
+    assert [(n, c) for n, c, _ in _found(gazetteer, text)] == [
+        ("Gatineau", "CA"),
+        ("Que.", "CA"),
+        ("Ottawa", "CA"),
+    ]
+
+
+def test_the_towns_of_a_list_are_places(gazetteer):
+    text = "The towns of Haris and Varzaqan in East Azerbaijan province were hit."
+    haris = next(
+        p for p in propose_spans(Article(id="t", text=text), gazetteer) if p.name == "Haris"
+    )
+    assert "after_place_noun_of" in haris.features  # "towns of", as "town of"
+    assert _found(gazetteer, text)[0][:2] == ("Haris", "IR")
+
+
+def test_a_dateline_is_a_town_cue(gazetteer):
+    text = "Washington (CNN) The senator said no."
+    (mention,) = _mentions(gazetteer, text, ["Washington"])
+    rows = candidate_features(mention, mention_context(Article(id="t", text=text), [mention]))
+    cues = {
+        c.kind: set(row) & {"cue_town_city", "cue_town_other"}
+        for c, row in zip(mention.candidates, rows, strict=True)
+    }
+    assert cues["city"] == {"cue_town_city"} and cues["admin1"] == {"cue_town_other"}
+    text = "The senator said no in Washington (the capital)."
+    (mention,) = _mentions(gazetteer, text, ["Washington"])
+    rows = candidate_features(mention, mention_context(Article(id="t", text=text), [mention]))
+    assert not any("cue_town_city" in row for row in rows)
