@@ -66,6 +66,8 @@ _MAX_TOKENS = 8
 #: Candidates looked up per name: enough that the resolver sees the right "Aurora"
 #: among the many, which the gazetteer alone ranks by match, kind and population.
 CANDIDATES_KEPT = 50
+
+
 def with_plurals(nouns: str) -> frozenset[str]:
     """The nouns (space-separated) and their plurals: "the towns of X and Y", "X and Y provinces".
 
