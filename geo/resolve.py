@@ -12,7 +12,8 @@ Every candidate of a mention gets features (:func:`candidate_features`):
 * cue words: "X province" or "X county" favour regions, "the town of X"
   and a dateline ("WASHINGTON (AP) —") favour towns, "Paris, Texas" and "X
   is a city in Sarpy County, Nebraska" favour the places in what the text
-  names;
+  names, and the name after the comma favours the regions that hold a place
+  of the name before it ("Buffalo, New York": the state);
 * lists: names listed together ("Ohio, Oregon and Utah") are most often
   places of one kind, so a candidate of the kind its neighbours in the list
   stand for is favoured.
@@ -71,6 +72,8 @@ _NEAR_KM = (25, 100, 500)
 #: What stands between two names of one list: "A, B", "A and B", "A, B, or C".
 _LIST_GAP = re.compile(r"\s*(?:[,/&]\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"\b(?:and|or)\b|&", re.IGNORECASE)
+_COMMA = re.compile(r",\s*")
+_REGION_KINDS = ("country", "admin1", "admin2")
 #: A mention stays unplaced when "no place" is at least this probable.
 _UNPLACED = 0.5
 
@@ -112,6 +115,7 @@ RANKER_FEATURES = [
     "cue_town_city",
     "cue_town_other",
     "kind_as_listed",
+    "holds_name_before",
 ]
 
 
@@ -155,6 +159,9 @@ class MentionContext:
     gazetteer: Gazetteer | None = None  # looks up "Texas" in "Paris, Texas"
     #: mention start -> the anchors of the mentions listed beside it ("A, B and C")
     listed: dict[int, list[Candidate]] = field(default_factory=dict)
+    #: mention start -> the anchor of the name before it and a comma: "New York" in
+    #: "Buffalo, New York" may be the region that holds Buffalo
+    after_comma: dict[int, Candidate] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Totals over all anchors, so each mention's "the others" costs O(1) per
@@ -271,10 +278,15 @@ def mention_context(
     anchors = []
     plain = matching_text(article.text)
     chains: list[list[tuple]] = []  # runs of (mention, anchor) with only list gaps between
+    after_comma: dict[int, Candidate] = {}
+    previous = None  # (mention, anchor)
     for number, m in enumerate(mentions):
         if not m.candidates:
             continue
         best = chosen[number] if chosen is not None else m.candidates[0]
+        if previous is not None and _COMMA.fullmatch(plain[previous[0].end : m.start]):
+            after_comma[m.start] = previous[1]
+        previous = (m, best) if best is not None and not best.adjective else None
         if best is None:  # the earlier pass placed it nowhere
             continue
         if chains and _LIST_GAP.fullmatch(plain[chains[-1][-1][0].end : m.start]):
@@ -287,7 +299,7 @@ def mention_context(
         if best.kind == "admin1" and not best.adjective:
             admin1.add((best.country, best.admin1))
     return MentionContext(
-        plain, named, adjectives, admin1, anchors, gazetteer, _listed(chains, plain)
+        plain, named, adjectives, admin1, anchors, gazetteer, _listed(chains, plain), after_comma
     )
 
 
@@ -336,6 +348,7 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
     qualifiers = qualifier_places(context.gazetteer, plain, mention.end)
     others = context.others(mention.name)
     listed = context.listed.get(mention.start, ())
+    before_comma = context.after_comma.get(mention.start)  # "Buffalo" for "New York"
     rows = []
     distances = _nearest_km(mention.candidates, others.lats, others.lons)
     for rank, (c, km) in enumerate(zip(mention.candidates, distances, strict=True)):
@@ -380,6 +393,8 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
         if qualifiers:
             inside = all(any(lies_in(c, q) for q in named) for named in qualifiers)
             f["qualified" if inside else "qualifier_elsewhere"] = 1.0
+        if before_comma is not None and c.kind in _REGION_KINDS and lies_in(before_comma, c):
+            f["holds_name_before"] = 1.0  # "Buffalo, New York": the state
         if listed:
             f["kind_as_listed"] = sum(o.kind == c.kind for o in listed) / len(listed)
         if admin_cue:

@@ -385,3 +385,17 @@ def test_a_dateline_is_a_town_cue(gazetteer):
     (mention,) = _mentions(gazetteer, text, ["Washington"])
     rows = candidate_features(mention, mention_context(Article(id="t", text=text), [mention]))
     assert not any("cue_town_city" in row for row in rows)
+
+
+def test_the_name_after_a_comma_may_be_the_region_holding_the_one_before(gazetteer):
+    text = "The powder was found in downtown Buffalo, New York."
+    mentions = _mentions(gazetteer, text, ["Buffalo", "New York"])
+    context = mention_context(Article(id="t", text=text), mentions, gazetteer)
+    rows = candidate_features(mentions[1], context)
+    holding = {
+        c.name
+        for c, row in zip(mentions[1].candidates, rows, strict=True)
+        if row.get("holds_name_before")
+    }
+    assert holding == {"New York"} and mentions[0].candidates[0].admin1 == "NY"
+    assert next(c for c in mentions[1].candidates if c.name in holding).kind == "admin1"
