@@ -359,13 +359,13 @@ def _taken_by_model(
 
 
 def _countries_named(mentions: list[Mention]) -> set[str]:
-    """The countries ``mentions`` name outright (not as adjectives)."""
+    """The countries ``mentions`` name, outright or by their adjective ("Iraqi forces")."""
     return {
         m.candidates[0].country
         for m in mentions
         if m.candidates
         and m.candidates[0].kind == "country"
-        and m.literal
+        and (m.literal or m.candidates[0].adjective)
         and m.candidates[0].score >= 0.9
     }
 
@@ -377,7 +377,7 @@ def _names_in_slots(
     plain: str,
     countries: set[str],
 ) -> list[Mention]:
-    """Refused names where a place must stand ("toward Sabaa Biyar"): see :func:`_in_slot`."""
+    """Refused names where a place must stand ("toward X", "X, a town"): see :func:`_in_slot`."""
     refused = [
         (probability, p)
         for probability, p in raised
@@ -438,10 +438,13 @@ def _in_name_probability(proposal: SpanProposal, plain: str, model: LinearModel)
     )
 
 
-#: War reporting's verbs whose object is a place: "captured X", "shelled X".
+#: War reporting's verbs whose object is a place: "captured X", "shelled X", "fled X".
 _TAKING = (
     "captured|recaptured|seized|took|retook|entered|besieged|encircled|shelled|bombed"
     "|bombarded|stormed|overran|liberated|evacuated|capture|recapture|seize|enter|besiege"
+    "|hit|struck|attacked|targeted|raided|surrounded|reached|fled|abandoned|attack|target"
+    "|raid|surround|reach|flee|abandon|hitting|striking|attacking|targeting|shelling"
+    "|bombing|besieging"
 )
 #: A word that takes a place as its object: "toward X", "near X", "captured X".
 _SLOT_BEFORE = re.compile(
@@ -452,15 +455,26 @@ _SLOT_BEFORE = re.compile(
 _LIST_OF_PLACES = re.compile(rf"\b(?:toward|towards|to|into|from|near|{_TAKING})\b[^,;.]*$")
 #: How well a name in a slot must match the gazetteer to be taken.
 _MIN_SLOT_SCORE = 0.8
+#: ", a town held by ...", ", the provincial capital.": the text says the name is a place.
+#: The noun must end its phrase ("a town councillor" is a person).
+_DESCRIBED_AS_PLACE = re.compile(
+    r",\s+(?:a|an|the)\s+(?:[a-z-]+\s+){0,3}?"
+    r"(?:town|city|village|suburb|district|neighbourhood|neighborhood|province|governorate"
+    r"|region|capital|camp|base|airbase|crossing|checkpoint|hub|stronghold|enclave|oasis|port)"
+    r"(?=\s*[,.;:)]|\s+(?:in|of|near|on|held|controlled|run|close|north|south|east|west"
+    r"|northeast|northwest|southeast|southwest|about|some|just|that|which|where|located|along"
+    r"|outside|under|by|from)\b)"
+)
 
 
 def _in_slot(proposal: SpanProposal, plain: str, countries: set[str]) -> bool:
     """Whether a refused name stands where a place must ("toward Sabaa Biyar").
 
-    Kept when it follows such a word, does not start a longer name, matches a
-    town or feature (not a country or an adjective) well, in a country the
-    article names: spaCy calls many Arabic place names persons, and the model
-    then refuses them.
+    Kept when it does not start a longer name, matches a town or feature (not
+    a country or an adjective) well, and either the text describes it as a
+    place ("Tal Rifaat, a town held by Kurdish fighters") or it follows such
+    a word in a country the article names: spaCy calls many Arabic place names
+    persons, and the model then refuses them.
     """
     best = proposal.candidates[0] if proposal.candidates else None
     if (
@@ -468,10 +482,13 @@ def _in_slot(proposal: SpanProposal, plain: str, countries: set[str]) -> bool:
         or best.adjective
         or best.kind == "country"
         or best.score < _MIN_SLOT_SCORE
-        or best.country not in countries
         or _INSIDE_NAME.intersection(proposal.features)
         or part_of_longer_name(plain, proposal.end)
     ):
+        return False
+    if _DESCRIBED_AS_PLACE.match(plain, proposal.end):
+        return True
+    if best.country not in countries:
         return False
     before = plain[max(0, proposal.start - 60) : proposal.start]
     slot = _SLOT_BEFORE.search(before)

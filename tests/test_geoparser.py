@@ -118,6 +118,18 @@ def test_a_refused_name_where_a_place_must_stand_is_kept(gazetteer):
     # war reporting's verbs take places too
     captured = _found(gazetteer, "In Syria, Kurdish forces captured Qamishli and shelled Hasakah.")
     assert ("Qamishli", "SY", True) in captured
+    # a country named by its adjective is named: "Iraqi forces"
+    fled = "Iraqi forces advanced on Mosul. Militants fled Tal Afar overnight."
+    assert ("Tal Afar", "IQ", True) in _found(gazetteer, fled)
+    assert "Tal Afar" not in [n for n, _, _ in _found(gazetteer, fled.replace("fled", "met"))]
+
+
+def test_a_refused_name_the_text_describes_as_a_place_is_kept(gazetteer):
+    text = "In Syria, Turkish-backed rebels attacked Tal Rifaat, a town held by Kurdish fighters."
+    assert ("Tal Rifaat", "SY", True) in _found(gazetteer, text)
+    # a person described by a job is not a place
+    text = "In Syria, we met Bob Brandon, a town councillor, and Ann Sterling, the city's mayor."
+    assert _found(gazetteer, text) == [("Syria", "SY", True)]
 
 
 def _found(gazetteer, text: str) -> list[tuple[str, str, bool]]:
