@@ -52,11 +52,19 @@ DIRECTIONS = {
 }  # fmt: skip
 _SCORE_DIRECTIONAL = 0.9
 #: Words that say a name is an area's: "Sichuan province", "Anbar governorate".
-_AREA_WORDS = frozenset(
-    "province governorate region state county district prefecture department oblast".split()
-)
 _REGION_KINDS = frozenset({"admin1", "admin2", "region"})
+#: Words after a name that say what kind of place it is, and the kinds they mean:
+#: "Sichuan province" is the region, "Raqqa city" the town.
+_KIND_WORDS = {
+    **dict.fromkeys(
+        "province governorate region state county district prefecture department oblast".split(),
+        _REGION_KINDS,
+    ),
+    **dict.fromkeys(("city", "town"), frozenset({"city"})),
+}
 _SCORE_AREA_WORD = 0.95
+#: Matches that spell a name in full, not a variant or a near miss of it.
+_WHOLE = frozenset({"name", "article"})
 _FUZZY_MAX_SCORE = 0.8
 _LEADING_THE = re.compile(r"^\s*the\s+", re.IGNORECASE)
 
@@ -213,7 +221,7 @@ class LocalGazetteer(Gazetteer):
         scored = self._scored_rows(query, country)
         if query:
             scored += self._directional(next(iter(query)), country)
-            scored += self._with_area_word(next(iter(query)), country, scored)
+            scored += self._with_kind_word(next(iter(query)), country, scored)
         if fuzzy and not scored:
             scored = self._fuzzy(name_key(name), country)
         best: dict[str, tuple] = {}
@@ -316,21 +324,23 @@ class LocalGazetteer(Gazetteer):
             out.append((score * _SCORE_DIRECTIONAL, "directional", matched, 0, part_row))
         return out
 
-    def _with_area_word(self, key: str, country: str | None, found: list[tuple]) -> list[tuple]:
-        """Scored rows for "Sichuan province" (a name key) when the index lacks that name.
+    def _with_kind_word(self, key: str, country: str | None, found: list[tuple]) -> list[tuple]:
+        """Scored rows for "Sichuan province" or "Raqqa city" (name keys) the index lacks.
 
-        The regions named by the rest ("Sichuan"), the word being the kind of
-        area it is; scored a little lower than the name itself.
+        The places named by the rest ("Sichuan", "Raqqa") of the kind the last
+        word says (:data:`_KIND_WORDS`), unless a place of that kind has the
+        whole name ("Quebec City"); scored a little lower than the name itself.
         """
         head, _, word = key.rpartition(" ")
-        if not head or word not in _AREA_WORDS or any(e[4][2] in _REGION_KINDS for e in found):
+        kinds = _KIND_WORDS.get(word)
+        if not head or kinds is None or any(e[4][2] in kinds and e[1] in _WHOLE for e in found):
             return []
         return [
             (score * _SCORE_AREA_WORD, match, matched, adjective, row)
             for score, match, matched, adjective, row in self._scored_rows(
                 _query_keys(head), country
             )
-            if row[2] in _REGION_KINDS and not adjective
+            if row[2] in kinds and not adjective
         ]
 
     def _fuzzy(self, key: str, country: str | None) -> list[tuple]:

@@ -13,8 +13,10 @@ import re
 from geo.gazetteer import Candidate, Gazetteer
 from geo.geometry import degrees_around
 
-__all__ = ["COUNTY_MARGIN_KM", "QUALIFIER", "lies_in", "qualifier_places"]
+__all__ = ["COUNTY_MARGIN_KM", "HOLDING_KINDS", "QUALIFIER", "lies_in", "qualifier_places"]
 
+#: The kinds of place a qualifier names: those that hold other places.
+HOLDING_KINDS = ("country", "admin1", "admin2")
 #: A region named right after a name and a comma: "Paris, Texas", "Gatineau, Que.".
 QUALIFIER = re.compile(r",\s*([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?)")
 #: "X is a city in Sarpy County, Nebraska", "X, a town in Homs": where the text says X is.
@@ -66,7 +68,7 @@ def qualifier_places(
         regions = [
             c
             for c in gazetteer.lookup(name, limit=_QUALIFIERS_LOOKED_UP)
-            if c.kind in ("country", "admin1", "admin2") and not c.adjective
+            if c.kind in HOLDING_KINDS and not c.adjective
         ]
         best = max((c.score for c in regions), default=0.0)
         found.append([c for c in regions if c.score == best])  # "Georgia", not George County

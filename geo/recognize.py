@@ -46,7 +46,7 @@ from geo.gazetteer import Candidate, Gazetteer
 from geo.model import LinearModel
 from geo.names import ARABIC_ARTICLES, transliterated_countries
 from geo.nlp import analyse
-from geo.qualifiers import QUALIFIER, lies_in
+from geo.qualifiers import HOLDING_KINDS, QUALIFIER, lies_in
 from geo.spans import DisjointSpans
 
 __all__ = [
@@ -659,9 +659,6 @@ def _add_coordination(proposals: list[SpanProposal], plain: str) -> None:
                 break
 
 
-_REGION_KINDS = ("country", "admin1", "admin2")
-
-
 def _add_qualification(proposals: list[SpanProposal], plain: str) -> None:
     """``qualified`` and ``qualifier``: "Gatineau, Que.", "Hugo, Oklahoma".
 
@@ -675,7 +672,7 @@ def _add_qualification(proposals: list[SpanProposal], plain: str) -> None:
         q = by_start.get(comma.start(1)) if comma else None
         if q is None or not p.candidates:
             continue
-        regions = [c for c in q.candidates if c.kind in _REGION_KINDS and not c.adjective]
+        regions = [c for c in q.candidates if c.kind in HOLDING_KINDS and not c.adjective]
         if any(lies_in(c, r) for r in regions for c in p.candidates if not c.adjective):
             p.features["qualified"] = 1.0
             q.features["qualifier"] = 1.0

@@ -52,7 +52,7 @@ from geo.borders import border_in_view
 from geo.gazetteer import Candidate, Gazetteer
 from geo.model import LinearModel
 from geo.names import name_key, transliterated_countries
-from geo.qualifiers import lies_in, qualifier_places
+from geo.qualifiers import HOLDING_KINDS, lies_in, qualifier_places
 from geo.recognize import Mention, opens_dateline, with_plurals
 
 __all__ = [
@@ -73,7 +73,6 @@ _NEAR_KM = (25, 100, 500)
 _LIST_GAP = re.compile(r"\s*(?:[,/&]\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"\b(?:and|or)\b|&", re.IGNORECASE)
 _COMMA = re.compile(r",\s*")
-_REGION_KINDS = ("country", "admin1", "admin2")
 #: A mention stays unplaced when "no place" is at least this probable.
 _UNPLACED = 0.5
 
@@ -393,7 +392,7 @@ def candidate_features(mention, context: MentionContext) -> list[dict[str, float
         if qualifiers:
             inside = all(any(lies_in(c, q) for q in named) for named in qualifiers)
             f["qualified" if inside else "qualifier_elsewhere"] = 1.0
-        if before_comma is not None and c.kind in _REGION_KINDS and lies_in(before_comma, c):
+        if before_comma is not None and c.kind in HOLDING_KINDS and lies_in(before_comma, c):
             f["holds_name_before"] = 1.0  # "Buffalo, New York": the state
         if listed:
             f["kind_as_listed"] = sum(o.kind == c.kind for o in listed) / len(listed)

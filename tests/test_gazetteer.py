@@ -180,6 +180,15 @@ def test_an_area_word_after_a_name_finds_the_region(gazetteer):
     assert gazetteer.lookup("Palmyra region") == []  # a town, and no region is called so
 
 
+def test_a_town_word_after_a_name_finds_the_town(gazetteer):
+    # "Raqqa city", as against the province; a name that has the word keeps it
+    (raqqa, *_) = gazetteer.lookup("Raqqa city")
+    assert (raqqa.kind, raqqa.country) == ("city", "SY") and raqqa.score < 1.0
+    assert gazetteer.lookup("Raqqa town")[0].id == raqqa.id  # not a variant of another name
+    assert gazetteer.lookup("Quebec City")[0].score == 1.0
+    assert gazetteer.lookup("Darfur town") == []  # a region, and no town is called so
+
+
 def test_continents_and_curated_places(gazetteer):
     assert gazetteer.lookup("Africa")[0].kind == "continent"
     tanf = gazetteer.lookup("al-Tanf")[0]
