@@ -445,6 +445,9 @@ _TAKING = (
     "|hit|struck|attacked|targeted|raided|surrounded|reached|fled|abandoned|attack|target"
     "|raid|surround|reach|flee|abandon|hitting|striking|attacking|targeting|shelling"
     "|bombing|besieging"
+    # an attack's noun and "on": "strikes on X", "an offensive on X"
+    "|(?:air\\s*)?strikes?\\s+on|attacks?\\s+on|assaults?\\s+on|raids?\\s+on|offensive\\s+on"
+    "|advance\\s+on|push\\s+on|march\\s+on|rockets?\\s+on"
 )
 #: A word that takes a place as its object: "toward X", "near X", "captured X".
 _SLOT_BEFORE = re.compile(

@@ -122,6 +122,12 @@ def test_a_refused_name_where_a_place_must_stand_is_kept(gazetteer):
     fled = "Iraqi forces advanced on Mosul. Militants fled Tal Afar overnight."
     assert ("Tal Afar", "IQ", True) in _found(gazetteer, fled)
     assert "Tal Afar" not in [n for n, _, _ in _found(gazetteer, fled.replace("fled", "met"))]
+    # an attack's noun and "on" too, and the list after it
+    text = "In Syria, strikes on Maarat al-Numan and Saraqib killed 14."
+    found = [n for n, _, _ in _found(gazetteer, text)]
+    assert "Maarat al-Numan" in found and "Saraqib" in found
+    talks = text.replace("strikes on", "talks with")
+    assert "Maarat al-Numan" not in [n for n, _, _ in _found(gazetteer, talks)]
 
 
 def test_a_refused_name_the_text_describes_as_a_place_is_kept(gazetteer):
