@@ -38,7 +38,7 @@ from geo.gazetteer_import import user_index_path
 from geo.geometry import degrees_around
 from geo.names import article_stripped, expanded_key, name_key, variant_key
 
-__all__ = ["DIRECTIONS", "Candidate", "Gazetteer", "LocalGazetteer"]
+__all__ = ["AREA_WORDS", "DIRECTIONS", "Candidate", "Gazetteer", "LocalGazetteer"]
 
 #: Order of kinds when candidates tie on score: the broader reading first.
 _KIND_RANK = {"continent": 0, "country": 0, "admin1": 1, "admin2": 3}
@@ -53,13 +53,14 @@ DIRECTIONS = {
 _SCORE_DIRECTIONAL = 0.9
 #: Words that say a name is an area's: "Sichuan province", "Anbar governorate".
 _REGION_KINDS = frozenset({"admin1", "admin2", "region"})
+#: Words that name a kind of administrative area: "Sichuan province", "Homs governorate".
+AREA_WORDS = (
+    "province governorate region state county district prefecture department oblast".split()
+)
 #: Words after a name that say what kind of place it is, and the kinds they mean:
 #: "Sichuan province" is the region, "Raqqa city" the town.
 _KIND_WORDS = {
-    **dict.fromkeys(
-        "province governorate region state county district prefecture department oblast".split(),
-        _REGION_KINDS,
-    ),
+    **dict.fromkeys(AREA_WORDS, _REGION_KINDS),
     **dict.fromkeys(("city", "town"), frozenset({"city"})),
 }
 _SCORE_AREA_WORD = 0.95

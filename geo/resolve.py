@@ -49,7 +49,7 @@ from geopy.distance import EARTH_RADIUS
 
 from geo.article import Article, matching_text
 from geo.borders import border_in_view
-from geo.gazetteer import Candidate, Gazetteer
+from geo.gazetteer import AREA_WORDS, Candidate, Gazetteer
 from geo.model import LinearModel
 from geo.names import name_key, transliterated_countries
 from geo.qualifiers import HOLDING_KINDS, lies_in, qualifier_places
@@ -66,7 +66,7 @@ __all__ = [
     "resolve_mentions",
 ]
 
-_ADMIN_CUES = with_plurals("province governorate region state county district prefecture")
+_ADMIN_CUES = with_plurals(" ".join(AREA_WORDS))
 _TOWN_CUES = with_plurals("town city village suburb neighbourhood neighborhood")
 _NEAR_KM = (25, 100, 500)
 #: What stands between two names of one list: "A, B", "A and B", "A, B, or C".
