@@ -302,8 +302,10 @@ def _with_abbreviation_dot(mention: Mention, text: str) -> Mention:
     The tagger and the scan end a name at its last word; the gazetteer knows
     "Que." for Quebec, so the name is spelt with its stop.
     """
+    if text[mention.end : mention.end + 1] != ".":
+        return mention
     spelt = text[mention.start : mention.end + 1]
-    if spelt[-1:] != "." or not any(c.matched == spelt for c in mention.candidates):
+    if not any(c.matched == spelt for c in mention.candidates):
         return mention
     return replace(mention, end=mention.end + 1, name=spelt)
 

@@ -381,6 +381,15 @@ def test_a_name_and_the_region_after_its_comma_qualify_each_other(gazetteer):
     ]
 
 
+def test_a_name_with_its_stop_at_the_end_of_a_text_keeps_its_offsets(gazetteer):
+    # "D.C." is one token, its stop included: nothing to add after the text's end
+    for text in ("He lives in Washington, D.C.", "He moved to St. Louis, Mo."):
+        mentions = find_mentions(Article(id="t", text=text), gazetteer)
+        assert mentions[-1].name in ("D.C.", "Mo.")
+        assert all(text[m.start : m.end] == m.name for m in mentions)
+        assert mentions[-1].end == len(text)
+
+
 def test_the_towns_of_a_list_are_places(gazetteer):
     text = "The towns of Haris and Varzaqan in East Azerbaijan province were hit."
     haris = next(
