@@ -198,6 +198,9 @@ _POOLED = (
 _DATELINE_END = re.compile(r"^(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\(|[-\u2013\u2014:,])")
 
 
+_FIRST_CHARACTER = re.compile(r"\S")
+
+
 def opens_dateline(plain: str, start: int, end: int) -> bool:
     """Whether the name at ``start:end`` opens the text as its dateline: a town, by convention.
 
@@ -210,7 +213,12 @@ def opens_dateline(plain: str, start: int, end: int) -> bool:
     >>> opens_dateline("Leaders met in Washington, then left.", 15, 25)
     False
     """
-    return not plain[:start].strip() and bool(_DATELINE_END.match(plain[end : end + 40]))
+    first = _FIRST_CHARACTER.search(plain)  # near the start: cheap on the longest text
+    return (
+        first is not None
+        and first.start() == start
+        and bool(_DATELINE_END.match(plain[end : end + 40]))
+    )
 
 
 @dataclass(frozen=True)
