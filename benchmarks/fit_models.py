@@ -276,7 +276,7 @@ def _threshold_for_recall(X: np.ndarray, y: np.ndarray, fold: np.ndarray, l2: fl
     for k in range(FOLDS):
         train, test = fold != k, fold == k
         model = LinearModel.fit_logistic(FEATURES, X[train], y[train], l2=l2)
-        probability[test] = 1 / (1 + np.exp(-(X[test] @ np.array(model.weights) + model.bias)))
+        probability[test] = _probabilities(model, X[test])
     f1 = {
         t: [_f1_of(probability[fold == k] >= t, y[fold == k]) for k in range(FOLDS)]
         for t in THRESHOLDS
@@ -298,7 +298,12 @@ def _f1_of(taken: np.ndarray, y: np.ndarray) -> float:
 
 
 def _f1(model: LinearModel, X: np.ndarray, y: np.ndarray, threshold: float) -> float:
-    return _f1_of(1 / (1 + np.exp(-(X @ np.array(model.weights) + model.bias))) >= threshold, y)
+    return _f1_of(_probabilities(model, X) >= threshold, y)
+
+
+def _probabilities(model: LinearModel, X: np.ndarray) -> np.ndarray:
+    """The logistic ``model``'s probability for each row of ``X``."""
+    return 1 / (1 + np.exp(-(X @ np.array(model.weights) + model.bias)))
 
 
 def _best_threshold(model: LinearModel, X: np.ndarray, y: np.ndarray) -> float:

@@ -311,7 +311,7 @@ def _listed(chains: list[list[tuple]], plain: str) -> dict[int, list[Candidate]]
 
     Examples
     --------
-    >>> from geo.recognize import Mention, opens_dateline, with_plurals
+    >>> from geo.recognize import Mention
     >>> from geo.gazetteer import LocalGazetteer
     >>> gaz, text = LocalGazetteer(), "Ohio, Oregon and Utah; Paris, Texas."
     >>> ms = [Mention(s, s + len(n), n, candidates=tuple(gaz.lookup(n)))
