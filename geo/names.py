@@ -22,6 +22,7 @@ import csv
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 
 __all__ = [
@@ -66,8 +67,9 @@ def name_key(name: str) -> str:
     >>> name_key("U.S."), name_key("U. S. A.")
     ('us', 'usa')
     """
-    joined = _INITIALISM.sub(lambda m: re.sub(r"[.\s]", "", m.group()) + " ", name)
-    return _SEPARATORS.sub(" ", _bare(joined.translate(_MARKS))).strip()
+    if "." in name:  # only an initialism has dots
+        name = _INITIALISM.sub(lambda m: re.sub(r"[.\s]", "", m.group()) + " ", name)
+    return _SEPARATORS.sub(" ", _bare(name.translate(_MARKS))).strip()
 
 
 def article_stripped(key: str) -> str | None:
@@ -130,6 +132,12 @@ _SUN_DIGRAPHS = frozenset({"sh", "th", "dh"})
 _SUN_SOUNDS = _SUN_LETTERS | _SUN_DIGRAPHS
 _DIGRAPHS = (("kh", "k"), ("q", "k"), ("ck", "k"), ("ph", "f"), ("dj", "j"))
 _VARIANT_MIN_CONSONANTS = 3
+_INNER_APOSTROPHE = re.compile(rf"(?<=\w)[{_APOSTROPHES}]")
+_VOWEL_TO_STAR = str.maketrans(dict.fromkeys("aeiou", "*"))
+#: A y is a vowel unless a vowel follows ("Palmyra", "Shayrat"; not "Abyad"); a w
+#: only lengthens the vowel before it ("Zawr", not "Suwayda").
+_GLIDES = re.compile(r"y(?![aeiou])|(?<=[aeiou])w(?![aeiou])")
+_DIGRAPH_H = re.compile(r"(?<=[^*])h")
 
 
 def variant_key(name: str) -> str | None:
@@ -153,8 +161,7 @@ def variant_key(name: str) -> str | None:
     (True, True)
     """
     # An apostrophe inside a word stands for ayn or hamza: a vowel-like sound.
-    text = re.sub(rf"(?<=\w)[{_APOSTROPHES}]", "a", name)
-    text = _bare(text.translate(_MARKS))
+    text = _bare(_INNER_APOSTROPHE.sub("a", name).translate(_MARKS))
     words = [w for w in _SEPARATORS.split(text) if w]
     if words and words[0] in ARABIC_ARTICLES and len(words) > 1:
         words = words[1:]
@@ -166,22 +173,11 @@ def variant_key(name: str) -> str | None:
     skeleton = "".join(_vowel_final_h_dropped(w) for w in words)
     for digraph, single in _DIGRAPHS:
         skeleton = skeleton.replace(digraph, single)
-    out: list[str] = []
-    for i, c in enumerate(skeleton):
-        before_vowel = i + 1 < len(skeleton) and skeleton[i + 1] in _VOWELS
-        # y is a vowel unless a vowel follows ("Palmyra", "Shayrat"; not "Abyad");
-        # w only lengthens a vowel before it ("Zawr", not "Suwayda")
-        glide = not before_vowel and (
-            c == "y" or (c == "w" and i > 0 and skeleton[i - 1] in _VOWELS)
-        )
-        symbol = "*" if c in _VOWELS or glide else c
-        if not out or out[-1] != symbol:
-            out.append(symbol)
+    sounds = _GLIDES.sub("*", skeleton).translate(_VOWEL_TO_STAR)
+    skeleton = "".join(symbol for symbol, _ in groupby(sounds))  # doubled letters count once
     # an h after a consonant only marks a digraph (sh, th, dh): it is not a sound of its own
-    consonants = sum(
-        1 for i, c in enumerate(out) if c != "*" and not (c == "h" and i and out[i - 1] != "*")
-    )
-    return "~" + "".join(out) if consonants >= _VARIANT_MIN_CONSONANTS else None
+    consonants = len(skeleton) - skeleton.count("*") - len(_DIGRAPH_H.findall(skeleton))
+    return "~" + skeleton if consonants >= _VARIANT_MIN_CONSONANTS else None
 
 
 def _article_sound(word: str) -> str:
