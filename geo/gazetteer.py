@@ -25,6 +25,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from marshal import loads
 from pathlib import Path
 
 from geopy.distance import geodesic
@@ -70,7 +71,7 @@ _FUZZY_MAX_SCORE = 0.8
 _LEADING_THE = re.compile(r"^\s*the\s+", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """One place a name may refer to, with how well the name matched (``score``, 0-1).
 
@@ -123,11 +124,11 @@ class Gazetteer:
         return any(not c.adjective for c in self.lookup(name, limit=5))
 
 
-_COLUMNS = (
-    "p.id, p.name, p.kind, p.country, p.admin1, p.lat, p.lon, p.population, p.source,"
-    " p.feature_code, p.precision_km, p.west, p.south, p.east, p.north, p.geometry,"
-    " n.key, n.name, n.score, n.adjective"
-)
+#: What a look-up reads of each (name, place) pair: the key, the spelling it came
+#: from, the score a match on it earns, whether it is an adjective, whether the
+#: key spells the name in full, and the place's record
+#: (:func:`geo.gazetteer_build.place_record`).
+_COLUMNS = "n.key, n.name, n.score, n.adjective, n.full, p.record"
 
 
 class LocalGazetteer(Gazetteer):
@@ -177,8 +178,8 @@ class LocalGazetteer(Gazetteer):
         self._schemas = ["main"]
         if self.user_index.is_file():
             try:
-                self._db.execute("ATTACH DATABASE ? AS user", (f"file:{self.user_index}?mode=ro",))
-                self._db.execute("SELECT 1 FROM user.names LIMIT 1")
+                self._db.execute("ATTACH DATABASE ? AS user", (_read_only_uri(self.user_index),))
+                _check_schema(self._db, "user")
             except sqlite3.DatabaseError as exc:
                 raise GazetteerError(
                     f"{self.user_index}: not a usable gazetteer index ({exc}); delete it and"
@@ -247,16 +248,19 @@ class LocalGazetteer(Gazetteer):
                 sql += " AND p.country = ?"
                 args.append(country.upper())
             with self._lock:
-                found = self._db.execute(sql, args).fetchall()
+                found = [
+                    (key, name, score, adjective, in_full, loads(record))
+                    for key, name, score, adjective, in_full, record in self._db.execute(sql, args)
+                ]
             if schema == "user":  # imported places replace built ones with the same id
                 found = [_keep_extent(r, rows) for r in found]
-                ids = {r[0] for r in found}
-                rows = [r for r in rows if r[0] not in ids]
+                ids = {r[5][0] for r in found}
+                rows = [r for r in rows if r[5][0] not in ids]
             rows += found
         return rows
 
     def _scored_rows(self, query: dict[str, float], country: str | None) -> list[tuple]:
-        """(score, match, matched, adjective, row) for every row a key of ``query`` finds.
+        """(score, match, matched, adjective, record) for every row a key of ``query`` finds.
 
         Scores are computed on the raw rows; only the rows a caller keeps become
         :class:`Candidate` objects (see :func:`_candidate`).
@@ -264,15 +268,14 @@ class LocalGazetteer(Gazetteer):
         if not query:
             return []
         rows = self._rows(f"n.key IN ({','.join('?' * len(query))})", list(query), country)
-        full = next(iter(query))  # the name's own key
-        plain, joined = _bare_key(full), _joined(full)
+        own = next(iter(query))  # the name's own key
+        plain, joined = article_stripped(own) or own, _joined(own)
         out = []
-        for row in rows:
-            key, matched, index_score, adjective = row[16:]
+        for key, matched, index_score, adjective, in_full, record in rows:
             match = (
                 "adjective" if adjective
                 else "variant" if key.startswith("~")
-                else "name" if query[key] >= 1.0 and key in _full_keys(matched)
+                else "name" if in_full and query[key] >= 1.0
                 else "article"
             )  # fmt: skip
             score = min(index_score, query[key])
@@ -281,7 +284,7 @@ class LocalGazetteer(Gazetteer):
                 match, score = "name", min(index_score / SCORE_VARIANT, query[key])
             elif match == "variant":  # the closer the spelling, the better
                 score *= 0.8 + 0.2 * fuzz.ratio(plain, _bare_key(matched)) / 100
-            out.append((score, match, matched, adjective, row))
+            out.append((score, match, matched, adjective, record))
         return out
 
     def _directional(self, key: str, country: str | None) -> list[tuple]:
@@ -294,12 +297,13 @@ class LocalGazetteer(Gazetteer):
             return []
         grid_row, grid_col = DIRECTIONS[direction]
         out = []
-        for score, _match, matched, adjective, row in self._scored_rows(
+        for score, _match, matched, adjective, record in self._scored_rows(
             _query_keys(words[1]), country
         ):
-            if row[11] is None or row[10] < _AREA_MIN_KM or adjective:
+            bbox, precision_km = record[11], record[10]
+            if bbox is None or precision_km < _AREA_MIN_KM or adjective:
                 continue
-            west, south, east, north = row[11:15]
+            west, south, east, north = bbox
             dx, dy = (east - west) / 3, (north - south) / 3
             part = (
                 west + grid_col * dx,
@@ -307,22 +311,21 @@ class LocalGazetteer(Gazetteer):
                 west + (grid_col + 1) * dx,
                 south + (grid_row + 1) * dy,
             )
-            part_row = (
-                f"{row[0]}#{direction}",
-                f"{words[0]} {row[1]}",
+            part_record = (
+                f"{record[0]}#{direction}",
+                f"{words[0]} {record[1]}",
                 "region",
-                *row[3:5],
+                *record[3:5],
                 round((part[1] + part[3]) / 2, 5),
                 round((part[0] + part[2]) / 2, 5),
                 0,
-                f"{row[8]}; part of its extent",
-                row[9],
-                round(row[10] / 3, 1),
-                *part,
+                f"{record[8]}; part of its extent",
+                record[9],
+                round(precision_km / 3, 1),
+                part,
                 None,
-                *row[16:],
             )
-            out.append((score * _SCORE_DIRECTIONAL, "directional", matched, 0, part_row))
+            out.append((score * _SCORE_DIRECTIONAL, "directional", matched, 0, part_record))
         return out
 
     def _with_kind_word(self, key: str, country: str | None, found: list[tuple]) -> list[tuple]:
@@ -337,11 +340,11 @@ class LocalGazetteer(Gazetteer):
         if not head or kinds is None or any(e[4][2] in kinds and e[1] in _WHOLE for e in found):
             return []
         return [
-            (score * _SCORE_AREA_WORD, match, matched, adjective, row)
-            for score, match, matched, adjective, row in self._scored_rows(
+            (score * _SCORE_AREA_WORD, match, matched, adjective, record)
+            for score, match, matched, adjective, record in self._scored_rows(
                 _query_keys(head), country
             )
-            if row[2] in kinds and not adjective
+            if record[2] in kinds and not adjective
         ]
 
     def _fuzzy(self, key: str, country: str | None) -> list[tuple]:
@@ -356,11 +359,11 @@ class LocalGazetteer(Gazetteer):
             country,
         )
         out = []
-        for row in rows:
-            distance = Levenshtein.distance(key, row[16], score_cutoff=bound)
+        for row_key, matched, index_score, _adjective, _full, record in rows:
+            distance = Levenshtein.distance(key, row_key, score_cutoff=bound)
             if distance <= bound:
-                score = _FUZZY_MAX_SCORE * row[18] * (1 - distance / (len(key) + 1))
-                out.append((score, "fuzzy", row[17], 0, row))
+                score = _FUZZY_MAX_SCORE * index_score * (1 - distance / (len(key) + 1))
+                out.append((score, "fuzzy", matched, 0, record))
         return out
 
     def nearest(
@@ -371,22 +374,22 @@ class LocalGazetteer(Gazetteer):
         ``score`` falls from 1 at the point to 0 at ``radius_km``; ``match`` is "nearest".
         """
         dlat, dlon = degrees_around(lat, radius_km)
-        columns = _COLUMNS.split(", n.key")[0] + ", NULL, p.name, 1.0, 0"
-        rows = []
+        records = []
         for schema in self._schemas:
             sql = (
-                f"SELECT {columns} FROM {schema}.places p WHERE p.lat BETWEEN ? AND ?"
+                f"SELECT p.record FROM {schema}.places p WHERE p.lat BETWEEN ? AND ?"
                 " AND p.lon BETWEEN ? AND ?"
             )
             with self._lock:
-                rows += self._db.execute(
-                    sql, (lat - dlat, lat + dlat, lon - dlon, lon + dlon)
-                ).fetchall()
+                records += [
+                    loads(r[0])
+                    for r in self._db.execute(sql, (lat - dlat, lat + dlat, lon - dlon, lon + dlon))
+                ]
         found = []
-        for row in rows:
-            km = geodesic((lat, lon), (row[5], row[6])).km
+        for record in records:
+            km = geodesic((lat, lon), (record[5], record[6])).km
             if km <= radius_km:
-                found.append((km, _candidate(1 - km / radius_km, "nearest", row[17], 0, row)))
+                found.append((km, _candidate(1 - km / radius_km, "nearest", record[1], 0, record)))
         found.sort(key=lambda pair: pair[0])
         return [c for _, c in found[:limit]]
 
@@ -394,7 +397,7 @@ class LocalGazetteer(Gazetteer):
         """Forget the names looked up so far and their keys (for cold-start measurements)."""
         self.knows.cache_clear()
         self._lookup.cache_clear()
-        for cached in (_query_keys, _name_key, _full_keys, _bare_key):
+        for cached in (_query_keys, _name_key, _bare_key):
             cached.cache_clear()
 
     def close(self) -> None:
@@ -406,13 +409,32 @@ class LocalGazetteer(Gazetteer):
 _MMAP_BYTES = 1 << 30
 
 
+def _read_only_uri(path: Path) -> str:
+    """The URI that opens an index read-only and immutable.
+
+    An index file never changes once written: a build or an import writes a new
+    file and renames it into place, and a connection keeps reading the file it
+    opened. So SQLite need not lock the file or check it for changes before
+    each query, which is a tenth of a look-up's time.
+    """
+    return f"file:{path}?mode=ro&immutable=1"
+
+
+def _check_schema(db: sqlite3.Connection, schema: str) -> None:
+    """Raise :class:`sqlite3.DatabaseError` unless ``schema`` has the columns a look-up reads.
+
+    An index written by an older version lacks some (the record, ``full``).
+    """
+    db.execute(f"SELECT {_COLUMNS} FROM {schema}.names n, {schema}.places p LIMIT 0")
+
+
 def _open(path: Path) -> sqlite3.Connection:
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        db = sqlite3.connect(_read_only_uri(path), uri=True, check_same_thread=False)
         # read through the operating system's page cache, not SQLite's copies of it:
         # a process's first look-ups no longer read each page in
         db.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")
-        db.execute("SELECT score FROM names LIMIT 1")
+        _check_schema(db, "main")
     except sqlite3.DatabaseError as exc:
         raise GazetteerError(
             f"{path}: not a usable gazetteer index ({exc}); delete it and run 'geo gazetteer build'"
@@ -446,26 +468,20 @@ def _query_keys(name: str) -> dict[str, float]:
 
 def _rank(entry: tuple) -> tuple:
     """Sort key of a scored row: score, then the broader kind, then population."""
-    score, row = entry[0], entry[4]
-    return (-score, _KIND_RANK.get(row[2], _DEFAULT_KIND_RANK), -row[7])
+    score, record = entry[0], entry[4]
+    return (-score, _KIND_RANK.get(record[2], _DEFAULT_KIND_RANK), -record[7])
 
 
 def _keep_extent(row: tuple, built: list[tuple]) -> tuple:
     """An imported place without an extent keeps the extent of the built place it replaces."""
-    if row[11] is not None:
+    record = row[5]
+    if record[11] is not None:
         return row
-    same = next((b for b in built if b[0] == row[0] and b[11] is not None), None)
-    return row if same is None else (*row[:11], *same[11:16], *row[16:])
+    same = next((b[5] for b in built if b[5][0] == record[0] and b[5][11] is not None), None)
+    return row if same is None else (*row[:5], (*record[:11], *same[11:]))
 
 
 _name_key = lru_cache(maxsize=1 << 17)(name_key)
-
-
-@lru_cache(maxsize=1 << 17)
-def _full_keys(name: str) -> tuple[str, ...]:
-    """The keys under which ``name`` matches in full: its key and its expanded key."""
-    key = _name_key(name)
-    return (key, expanded_key(key) or key)
 
 
 @lru_cache(maxsize=1 << 17)
@@ -479,16 +495,6 @@ def _joined(key: str) -> str:
     return key.replace(" ", "")
 
 
-def _candidate(score: float, match: str, matched: str, adjective: int, row: tuple) -> Candidate:
-    west, south, east, north = row[11:15]
-    return Candidate(
-        *row[:9],
-        score=round(score, 4),
-        feature_code=row[9],
-        precision_km=row[10],
-        bbox=None if west is None else (west, south, east, north),
-        geometry_json=row[15],
-        match=match,
-        matched=matched,
-        adjective=bool(adjective),
-    )
+def _candidate(score: float, match: str, matched: str, adjective: int, record: tuple) -> Candidate:
+    """The candidate of a scored place record (:func:`geo.gazetteer_build.place_record`)."""
+    return Candidate(*record[:9], round(score, 4), *record[9:], match, matched, bool(adjective))

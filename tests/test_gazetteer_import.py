@@ -427,3 +427,14 @@ def test_utf8_bom_from_spreadsheets_is_accepted(tmp_path):
     table.write_bytes("\ufeffname,lat,lon\nḨimş checkpoint,34.7,36.7\n".encode())
     report = import_table(table, index=tmp_path / "user.sqlite")
     assert isinstance(report, ImportReport) and report.imported == 1
+
+
+def test_user_index_of_an_older_version_is_refused_with_advice(tmp_path, gazetteer):
+    index = tmp_path / "user.sqlite"
+    import_table(CSV_TABLE, index=index)
+    with closing(sqlite3.connect(index)) as db:
+        db.execute("ALTER TABLE places DROP COLUMN record")  # as written before records
+    with pytest.raises(GazetteerError, match="no such column: p.record.*import again"):
+        LocalGazetteer(gazetteer.path, user_index=index)
+    with pytest.raises(GazetteerError, match="not a usable gazetteer index"):
+        import_table(CSV_TABLE, index=index)
