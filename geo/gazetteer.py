@@ -232,9 +232,11 @@ class LocalGazetteer(Gazetteer):
             if place_id not in best or entry[0] > best[place_id][0]:
                 best[place_id] = entry
         ranked = sorted(best.values(), key=_rank)[:limit]
+        found = tuple(_candidate(*entry) for entry in ranked)
         borders = border_candidates(name, self.lookup)
-        found = (*borders, *(_candidate(*entry) for entry in ranked))
-        return tuple(sorted(found, key=lambda c: -c.score))[:limit]  # stable: ties keep rank
+        if borders:  # stable: ties keep rank
+            found = tuple(sorted((*borders, *found), key=lambda c: -c.score))[:limit]
+        return found
 
     def _rows(self, where: str, params: list, country: str | None) -> list[tuple]:
         rows = []
