@@ -111,11 +111,15 @@ _PLACE_NOUNS = with_plurals(
     " outpost garrison stronghold enclave pocket hub oasis port harbour harbor plain"
     " hill mountain peninsula coast gulf bay lake"
 )
-#: Lower-case words that end names in the gazetteer ("Damascus-Baghdad highway").
-_GENERIC_TAILS = BORDER_WORDS | frozenset(
-    "highway road river crossing province governorate desert valley mountains"
-    " airport airbase base dam lake sea gulf canal".split()
+#: Lower-case words that end the names of features ("Damascus-Baghdad highway", "Zaza
+#: checkpoint"): the nouns of the kinds of place the curated supplement holds.
+_FEATURE_NOUNS = frozenset(
+    "highway road river crossing desert valley mountains airport airbase base dam lake sea"
+    " gulf canal checkpoint junction crossroads bridge gate camp prison jail field oilfield"
+    " airfield reservoir".split()
 )
+#: Lower-case words that end names in the gazetteer.
+_GENERIC_TAILS = BORDER_WORDS | _FEATURE_NOUNS | {"province", "governorate"}
 _PERSON_TITLES = frozenset(
     "mr mrs ms dr sir president minister gen general col colonel lt sgt capt maj senator sen"
     " rep gov governor mayor prince king queen sheikh imam judge prof professor pope"
@@ -301,7 +305,13 @@ def find_mentions(
     taken = _taken_by_model(raised, model.threshold, spans, plain)
     taken += _names_in_slots(raised, model.threshold, spans, plain, _countries_named(taken))
     taken += _names_inside_names([p for _, p in proposals], model, spans, plain)
-    return sorted((_with_abbreviation_dot(m, article.text) for m in taken), key=lambda m: m.start)
+    return sorted(
+        (
+            _with_feature_named(_with_abbreviation_dot(m, article.text), plain, gazetteer)
+            for m in taken
+        ),
+        key=lambda m: m.start,
+    )
 
 
 def _with_abbreviation_dot(mention: Mention, text: str) -> Mention:
@@ -316,6 +326,31 @@ def _with_abbreviation_dot(mention: Mention, text: str) -> Mention:
     if not any(c.matched == spelt for c in mention.candidates):
         return mention
     return replace(mention, end=mention.end + 1, name=spelt)
+
+
+_FOLLOWING_WORD = re.compile(r" ([a-z]+)\b")
+
+
+def _with_feature_named(mention: Mention, plain: str, gazetteer: Gazetteer) -> Mention:
+    """``mention`` with the candidates of the feature that it and the next word name first.
+
+    In "the Zaza checkpoint" the name is "Zaza", as gold corpora span it, but the
+    place is the checkpoint, which the gazetteer knows as "Zaza checkpoint".
+    Only a feature noun counts (:data:`_FEATURE_NOUNS`), and only a place the
+    gazetteer has under the whole name.
+    """
+    following = _FOLLOWING_WORD.match(plain, mention.end)
+    if not following or following.group(1) not in _FEATURE_NOUNS:
+        return mention
+    whole = plain[mention.start : following.end()]
+    named = [
+        c for c in gazetteer.lookup(whole, limit=CANDIDATES_KEPT) if c.match in ("name", "article")
+    ]
+    if not named:
+        return mention
+    ids = {c.id for c in named}
+    rest = [c for c in mention.candidates if c.id not in ids]
+    return replace(mention, candidates=(*named, *rest)[:CANDIDATES_KEPT])
 
 
 def _longest_first(proposal: SpanProposal) -> tuple[int, int]:

@@ -381,6 +381,20 @@ def test_a_name_and_the_region_after_its_comma_qualify_each_other(gazetteer):
     ]
 
 
+def test_a_name_before_a_feature_noun_is_the_feature_the_gazetteer_knows_by_both(gazetteer):
+    # the gazetteer has "Zaza checkpoint"; the name alone is only a town in Cuba
+    text = "Militias retreated north toward the Zaza checkpoint in Syria."
+    zaza = next(m for m in find_mentions(Article(id="t", text=text), gazetteer) if m.name == "Zaza")
+    assert [c.name for c in zaza.candidates[:2]] == ["Zaza checkpoint", "Zaza del Medio"]
+    parsed = parse_article(Article(id="t", text=text), gazetteer)
+    placed = next(m.place for m in parsed.mentions if m.name == "Zaza")
+    assert (placed.kind, placed.country) == ("checkpoint", "SY")
+    # not a feature noun: the town's own candidates stay as they were
+    text = "Shelling hit the Homs countryside."
+    homs = next(m for m in find_mentions(Article(id="t", text=text), gazetteer) if m.name == "Homs")
+    assert homs.candidates == tuple(gazetteer.lookup("Homs", limit=len(homs.candidates)))
+
+
 def test_a_name_with_its_stop_at_the_end_of_a_text_keeps_its_offsets(gazetteer):
     # "D.C." is one token, its stop included: nothing to add after the text's end
     for text in ("He lives in Washington, D.C.", "He moved to St. Louis, Mo."):
