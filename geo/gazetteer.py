@@ -407,7 +407,7 @@ class LocalGazetteer(Gazetteer):
         self._db.close()
 
 
-#: How much of an index file SQLite maps into memory (the built index is about 90 MB).
+#: How much of an index file SQLite maps into memory (the built index is about 130 MB).
 _MMAP_BYTES = 1 << 30
 
 

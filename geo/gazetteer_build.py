@@ -176,7 +176,7 @@ def prune_stale_indexes(current: Path, *, days: float = STALE_AFTER_DAYS) -> lis
     """Delete the built indexes beside ``current`` that are older than ``days``; return them.
 
     Each change of the sources (a package upgrade, the curated data) builds a
-    new index of about 90 MB and leaves the old one. One of under ``days``
+    new index of about 130 MB and leaves the old one. One of under ``days``
     stays: another checkout of an older version may still use it.
 
     Examples
