@@ -103,14 +103,16 @@ _LOCATIVE = frozenset(
     " between through outskirts north south east west northeast northwest southeast southwest"
     " northern southern eastern western central".split()
 )
-#: Nouns of places, one or many: "the town of X", "the towns of X and Y", "X and Y provinces".
-_PLACE_NOUNS = with_plurals(
+_PLACE_NOUN = (
     "town city village province governorate county region district state country capital"
     " border crossing area neighbourhood neighborhood suburb desert river valley island"
     " countryside municipality prefecture camp base airport crossroads junction checkpoint"
     " outpost garrison stronghold enclave pocket hub oasis port harbour harbor plain"
     " hill mountain peninsula coast gulf bay lake"
 )
+#: Nouns of places, one or many: "the town of X", "the towns of X and Y", "X and Y provinces".
+_PLACE_NOUNS = with_plurals(_PLACE_NOUN)
+_PLURAL_PLACE_NOUNS = _PLACE_NOUNS - frozenset(_PLACE_NOUN.split())
 #: Lower-case words that end the names of features ("Damascus-Baghdad highway", "Zaza
 #: checkpoint"): the nouns of the kinds of place the curated supplement holds.
 _FEATURE_NOUNS = frozenset(
@@ -650,6 +652,7 @@ def _add_article_features(proposals: list[SpanProposal], plain: str) -> None:
         and not p.candidates[0].adjective
     }
     _add_coordination(proposals, plain)
+    _add_plural_lists(proposals, plain)
     _add_qualification(proposals, plain)
     pooled = {
         key: {
@@ -705,6 +708,32 @@ def _add_coordination(proposals: list[SpanProposal], plain: str) -> None:
             if joiner and (not joiner.group(1) or joiner.group(1).strip() in _PLACE_NOUNS):
                 p.features["coordinated"] = 1.0
                 break
+
+
+_AFTER_PLURAL_NOUN = re.compile(r"\b([a-z]+) of\s+(?:the\s+)?$")
+
+
+def _add_plural_lists(proposals: list[SpanProposal], plain: str) -> None:
+    """``after_place_noun_of`` for every name of a list that a plural place noun opens.
+
+    In "the villages of Foua and Kfraya" and "the towns of Nubl, Zahraa and
+    Tal Rifaat" each name is one of the villages or towns, as surely as the first.
+    """
+    listed: list[SpanProposal] = []
+    for p in sorted(proposals, key=lambda q: (q.start, -q.end)):
+        opener = _AFTER_PLURAL_NOUN.search(plain, max(0, p.start - 40), p.start)
+        if opener and opener.group(1) in _PLURAL_PLACE_NOUNS:
+            listed.append(p)
+            continue
+        joined = any(
+            0 <= p.start - q.end <= _LIST_GAP
+            and (joiner := _LIST_JOINERS.match(plain[q.end : p.start]))
+            and not joiner.group(1)
+            for q in listed[-3:]
+        )
+        if joined:
+            p.features["after_place_noun_of"] = 1.0
+            listed.append(p)
 
 
 def _add_qualification(proposals: list[SpanProposal], plain: str) -> None:

@@ -413,6 +413,17 @@ def test_the_towns_of_a_list_are_places(gazetteer):
     assert _found(gazetteer, text)[0][:2] == ("Haris", "IR")
 
 
+def test_every_name_of_a_list_a_plural_place_noun_opens_is_a_place(gazetteer):
+    text = "The towns of Haris and Varzaqan were among those that suffered."
+    features = {p.name: p.features for p in propose_spans(Article(id="t", text=text), gazetteer)}
+    assert "after_place_noun_of" in features["Varzaqan"]  # one of the towns, as Haris is
+    assert [n for n, _, _ in _found(gazetteer, text)] == ["Haris", "Varzaqan"]
+    # a singular noun names one place: the next name is no town of it
+    text = "The town of Haris and Varzaqan officials met."
+    features = {p.name: p.features for p in propose_spans(Article(id="t", text=text), gazetteer)}
+    assert "after_place_noun_of" not in features["Varzaqan"]
+
+
 def test_a_dateline_is_a_town_cue(gazetteer):
     text = "Washington (CNN) The senator said no."
     (mention,) = _mentions(gazetteer, text, ["Washington"])
