@@ -288,8 +288,9 @@ def place_record(r: PlaceRecord, geometry_json: str | None) -> bytes:
     A look-up reads this one column instead of thirteen: Python's sqlite3 spends
     most of a query's time making values of columns, and this cut the query of
     a median name from about 30 to 22 µs, decoding included. :mod:`marshal`
-    reads a record back in under a microsecond and, unlike pickle, runs no code. The marshal format may change
-    with Python, so the index's fingerprint includes Python's version.
+    reads a record back in under a microsecond and, unlike pickle, runs no
+    code. The marshal format may change with Python, so the index's
+    fingerprint includes Python's version.
 
     Examples
     --------
