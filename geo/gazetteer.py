@@ -129,6 +129,10 @@ class Gazetteer:
 #: key spells the name in full, and the place's record
 #: (:func:`geo.gazetteer_build.place_record`).
 _COLUMNS = "n.key, n.name, n.score, n.adjective, n.full, p.record"
+#: Positions of the fields of a place's record, as :func:`geo.gazetteer_build.place_record`
+#: writes them.
+(_ID, _NAME, _KIND, _COUNTRY, _ADMIN1, _LAT, _LON, _POPULATION, _SOURCE, _FEATURE_CODE,
+ _PRECISION_KM, _BBOX, _GEOMETRY) = range(13)  # fmt: skip
 
 
 class LocalGazetteer(Gazetteer):
@@ -228,7 +232,7 @@ class LocalGazetteer(Gazetteer):
             scored = self._fuzzy(name_key(name), country)
         best: dict[str, tuple] = {}
         for entry in scored:
-            place_id = entry[4][0]
+            place_id = entry[-1][_ID]
             if place_id not in best or entry[0] > best[place_id][0]:
                 best[place_id] = entry
         ranked = sorted(best.values(), key=_rank)[:limit]
@@ -256,8 +260,8 @@ class LocalGazetteer(Gazetteer):
                 ]
             if schema == "user":  # imported places replace built ones with the same id
                 found = [_keep_extent(r, rows) for r in found]
-                ids = {r[5][0] for r in found}
-                rows = [r for r in rows if r[5][0] not in ids]
+                ids = {record[_ID] for *_, record in found}
+                rows = [r for r in rows if r[-1][_ID] not in ids]
             rows += found
         return rows
 
@@ -302,7 +306,7 @@ class LocalGazetteer(Gazetteer):
         for score, _match, matched, adjective, record in self._scored_rows(
             _query_keys(words[1]), country
         ):
-            bbox, precision_km = record[11], record[10]
+            bbox, precision_km = record[_BBOX], record[_PRECISION_KM]
             if bbox is None or precision_km < _AREA_MIN_KM or adjective:
                 continue
             west, south, east, north = bbox
@@ -314,15 +318,16 @@ class LocalGazetteer(Gazetteer):
                 south + (grid_row + 1) * dy,
             )
             part_record = (
-                f"{record[0]}#{direction}",
-                f"{words[0]} {record[1]}",
+                f"{record[_ID]}#{direction}",
+                f"{words[0]} {record[_NAME]}",
                 "region",
-                *record[3:5],
+                record[_COUNTRY],
+                record[_ADMIN1],
                 round((part[1] + part[3]) / 2, 5),
                 round((part[0] + part[2]) / 2, 5),
                 0,
-                f"{record[8]}; part of its extent",
-                record[9],
+                f"{record[_SOURCE]}; part of its extent",
+                record[_FEATURE_CODE],
                 round(precision_km / 3, 1),
                 part,
                 None,
@@ -339,14 +344,16 @@ class LocalGazetteer(Gazetteer):
         """
         head, _, word = key.rpartition(" ")
         kinds = _KIND_WORDS.get(word)
-        if not head or kinds is None or any(e[4][2] in kinds and e[1] in _WHOLE for e in found):
+        if not head or kinds is None:
             return []
+        if any(e[-1][_KIND] in kinds and e[1] in _WHOLE for e in found):
+            return []  # a place of that kind has the whole name
         return [
             (score * _SCORE_AREA_WORD, match, matched, adjective, record)
             for score, match, matched, adjective, record in self._scored_rows(
                 _query_keys(head), country
             )
-            if record[2] in kinds and not adjective
+            if record[_KIND] in kinds and not adjective
         ]
 
     def _fuzzy(self, key: str, country: str | None) -> list[tuple]:
@@ -389,9 +396,10 @@ class LocalGazetteer(Gazetteer):
                 ]
         found = []
         for record in records:
-            km = geodesic((lat, lon), (record[5], record[6])).km
+            km = geodesic((lat, lon), (record[_LAT], record[_LON])).km
             if km <= radius_km:
-                found.append((km, _candidate(1 - km / radius_km, "nearest", record[1], 0, record)))
+                score = 1 - km / radius_km
+                found.append((km, _candidate(score, "nearest", record[_NAME], 0, record)))
         found.sort(key=lambda pair: pair[0])
         return [c for _, c in found[:limit]]
 
@@ -470,17 +478,19 @@ def _query_keys(name: str) -> dict[str, float]:
 
 def _rank(entry: tuple) -> tuple:
     """Sort key of a scored row: score, then the broader kind, then population."""
-    score, record = entry[0], entry[4]
-    return (-score, _KIND_RANK.get(record[2], _DEFAULT_KIND_RANK), -record[7])
+    score, record = entry[0], entry[-1]
+    return (-score, _KIND_RANK.get(record[_KIND], _DEFAULT_KIND_RANK), -record[_POPULATION])
 
 
 def _keep_extent(row: tuple, built: list[tuple]) -> tuple:
     """An imported place without an extent keeps the extent of the built place it replaces."""
-    record = row[5]
-    if record[11] is not None:
+    *fields, record = row
+    if record[_BBOX] is not None:
         return row
-    same = next((b[5] for b in built if b[5][0] == record[0] and b[5][11] is not None), None)
-    return row if same is None else (*row[:5], (*record[:11], *same[11:]))
+    same = next(
+        (b[-1] for b in built if b[-1][_ID] == record[_ID] and b[-1][_BBOX] is not None), None
+    )
+    return row if same is None else (*fields, (*record[:_BBOX], *same[_BBOX:]))
 
 
 _name_key = lru_cache(maxsize=1 << 17)(name_key)
@@ -499,4 +509,7 @@ def _joined(key: str) -> str:
 
 def _candidate(score: float, match: str, matched: str, adjective: int, record: tuple) -> Candidate:
     """The candidate of a scored place record (:func:`geo.gazetteer_build.place_record`)."""
-    return Candidate(*record[:9], round(score, 4), *record[9:], match, matched, bool(adjective))
+    return Candidate(
+        *record[:_FEATURE_CODE], round(score, 4), *record[_FEATURE_CODE:], match, matched,
+        bool(adjective),
+    )  # fmt: skip

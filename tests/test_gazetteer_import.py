@@ -108,6 +108,9 @@ def test_admin1_short_name_comes_from_the_codes_file_but_the_town_wins(imported,
     assert (found[0].source, found[1].source) == ("GeoNames dump SY.txt",) * 2
     assert found[1].score == 0.9  # a region's name shared with a town inside it
     assert found[1].precision_km == 50.0
+    # a dump has no extents: the imported region keeps the one of the built region it replaces
+    (built,) = [c for c in gazetteer.lookup("Homs", country="SY") if c.id == "geonames:169575"]
+    assert built.bbox is not None and found[1].bbox == built.bbox
 
 
 def test_imported_place_replaces_the_built_one(imported, gazetteer):
