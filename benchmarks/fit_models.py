@@ -22,9 +22,9 @@ Labels:
 Prints the counts, the fitted weights and, per L2 penalty, 5-fold cross-validated
 scores (folds of documents) on the fit half: the recogniser's F1 and the
 resolver's share of news mentions ranked right (the penalty itself is
-:data:`L2`); the
-decision threshold of the recogniser is the lowest whose cross-validated F1
-is within a standard error of the best (see :func:`_threshold_for_recall`).
+:data:`L2`). The decision threshold of the recogniser is the lowest whose
+cross-validated F1 is within a standard error of the best (see
+:func:`_threshold_for_recall`).
 """
 
 from __future__ import annotations
@@ -134,7 +134,6 @@ def main() -> int:
     ranker = LinearModel.fit_ranker(RANKER_FEATURES, second, chosen, l2=l2, weights=weights)
     ranker.about = {
         **about,
-        "l2": l2,
         "fitted_on": f"{about['fitted_on']}; wiktor: the 'fit' half ({wiktor_docs} documents),"
         f" only the mentions the text qualifies, weighing {WIKTOR_SHARE} of the news mentions",
         "mentions": {"news": news, "wiktor": wiktor},

@@ -52,7 +52,7 @@ DIRECTIONS = {
     "northeast": (2, 2), "northwest": (2, 0), "southeast": (0, 2), "southwest": (0, 0),
 }  # fmt: skip
 _SCORE_DIRECTIONAL = 0.9
-#: Words that say a name is an area's: "Sichuan province", "Anbar governorate".
+#: The kinds of place an area word means.
 _REGION_KINDS = frozenset({"admin1", "admin2", "region"})
 #: Words that name a kind of administrative area: "Sichuan province", "Homs governorate".
 AREA_WORDS = (
@@ -275,7 +275,7 @@ class LocalGazetteer(Gazetteer):
             return []
         rows = self._rows(f"n.key IN ({','.join('?' * len(query))})", list(query), country)
         own = next(iter(query))  # the name's own key
-        plain, joined = article_stripped(own) or own, _joined(own)
+        plain, joined = _without_article(own), _joined(own)
         out = []
         for key, matched, index_score, adjective, in_full, record in rows:
             match = (
@@ -498,7 +498,11 @@ _name_key = lru_cache(maxsize=1 << 17)(name_key)
 
 @lru_cache(maxsize=1 << 17)
 def _bare_key(name: str) -> str:
-    key = _name_key(name)
+    return _without_article(_name_key(name))
+
+
+def _without_article(key: str) -> str:
+    """A key without its leading Arabic article, if it has one: "al tanf" is "tanf"."""
     return article_stripped(key) or key
 
 
