@@ -66,6 +66,9 @@ def border_candidates(name: str, lookup: Callable[..., list[Candidate]]) -> list
 
     ``lookup`` is a gazetteer's ``lookup``: it finds the countries.
     """
+    words = name.split()
+    if not words or words[-1].lower() not in BORDER_WORDS:  # most names: no pattern to try
+        return []
     found = _BORDER.match(name.strip())
     if not found:
         return []

@@ -125,10 +125,10 @@ class Gazetteer:
 
 
 #: What a look-up reads of each (name, place) pair: the key, the spelling it came
-#: from, the score a match on it earns, whether it is an adjective, whether the
-#: key spells the name in full, and the place's record
-#: (:func:`geo.gazetteer_build.place_record`).
-_COLUMNS = "n.key, n.name, n.score, n.adjective, n.full, p.record"
+#: from and, for a transliteration skeleton, that spelling's key, the score a
+#: match on it earns, whether it is an adjective, whether the key spells the
+#: name in full, and the place's record (:func:`geo.gazetteer_build.place_record`).
+_COLUMNS = "n.key, n.name, n.spelling_key, n.score, n.adjective, n.full, p.record"
 #: Positions of the fields of a place's record, as :func:`geo.gazetteer_build.place_record`
 #: writes them.
 (_ID, _NAME, _KIND, _COUNTRY, _ADMIN1, _LAT, _LON, _POPULATION, _SOURCE, _FEATURE_CODE,
@@ -255,8 +255,10 @@ class LocalGazetteer(Gazetteer):
                 args.append(country.upper())
             with self._lock:
                 found = [
-                    (key, name, score, adjective, in_full, loads(record))
-                    for key, name, score, adjective, in_full, record in self._db.execute(sql, args)
+                    (key, name, spelling, score, adjective, in_full, loads(record))
+                    for key, name, spelling, score, adjective, in_full, record in self._db.execute(
+                        sql, args
+                    )
                 ]
             if schema == "user":  # imported places replace built ones with the same id
                 found = [_keep_extent(r, rows) for r in found]
@@ -275,21 +277,23 @@ class LocalGazetteer(Gazetteer):
             return []
         rows = self._rows(f"n.key IN ({','.join('?' * len(query))})", list(query), country)
         own = next(iter(query))  # the name's own key
-        plain, joined = _without_article(own), _joined(own)
+        plain = joined = None  # of the name's own key, for variants only
         out = []
-        for key, matched, index_score, adjective, in_full, record in rows:
-            match = (
-                "adjective" if adjective
-                else "variant" if key.startswith("~")
-                else "name" if in_full and query[key] >= 1.0
-                else "article"
-            )  # fmt: skip
+        for key, matched, spelling, index_score, adjective, in_full, record in rows:
             score = min(index_score, query[key])
-            if match == "variant" and joined == _joined(_name_key(matched)):
-                # "Deir Ezzor" is "Deir ez-Zor" but for a space: the name, not a variant
-                match, score = "name", min(index_score / SCORE_VARIANT, query[key])
-            elif match == "variant":  # the closer the spelling, the better
-                score *= 0.8 + 0.2 * fuzz.ratio(plain, _bare_key(matched)) / 100
+            if adjective:
+                match = "adjective"
+            elif spelling is None:
+                match = "name" if in_full and query[key] >= 1.0 else "article"
+            else:  # a transliteration skeleton's
+                if joined is None:
+                    plain, joined = _without_article(own), _joined(own)
+                if joined == _joined(spelling):
+                    # "Deir Ezzor" is "Deir ez-Zor" but for a space: the name, not a variant
+                    match, score = "name", min(index_score / SCORE_VARIANT, query[key])
+                else:  # the closer the spelling, the better
+                    match = "variant"
+                    score *= 0.8 + 0.2 * fuzz.ratio(plain, _without_article(spelling)) / 100
             out.append((score, match, matched, adjective, record))
         return out
 
@@ -368,7 +372,7 @@ class LocalGazetteer(Gazetteer):
             country,
         )
         out = []
-        for row_key, matched, index_score, _adjective, _full, record in rows:
+        for row_key, matched, _spelling, index_score, _adjective, _full, record in rows:
             distance = Levenshtein.distance(key, row_key, score_cutoff=bound)
             if distance <= bound:
                 score = _FUZZY_MAX_SCORE * index_score * (1 - distance / (len(key) + 1))
@@ -407,8 +411,7 @@ class LocalGazetteer(Gazetteer):
         """Forget the names looked up so far and their keys (for cold-start measurements)."""
         self.knows.cache_clear()
         self._lookup.cache_clear()
-        for cached in (_query_keys, _name_key, _bare_key):
-            cached.cache_clear()
+        _query_keys.cache_clear()
 
     def close(self) -> None:
         """Close the database connection."""
@@ -491,14 +494,6 @@ def _keep_extent(row: tuple, built: list[tuple]) -> tuple:
         (b[-1] for b in built if b[-1][_ID] == record[_ID] and b[-1][_BBOX] is not None), None
     )
     return row if same is None else (*fields, (*record[:_BBOX], *same[_BBOX:]))
-
-
-_name_key = lru_cache(maxsize=1 << 17)(name_key)
-
-
-@lru_cache(maxsize=1 << 17)
-def _bare_key(name: str) -> str:
-    return _without_article(_name_key(name))
 
 
 def _without_article(key: str) -> str:

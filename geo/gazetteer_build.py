@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 #: Bump when the schema or the build rules change.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 SCORE_ARTICLE_STRIPPED = 0.95
 SCORE_VARIANT = 0.85
@@ -97,6 +97,9 @@ CREATE TABLE names (
     key TEXT NOT NULL,
     place INTEGER NOT NULL REFERENCES places(rowid) ON DELETE CASCADE,
     name TEXT NOT NULL,               -- the spelling the key came from
+    spelling_key TEXT,                -- for a transliteration skeleton ('~...'), the name
+                                      -- key of the spelling, which scoring compares with
+                                      -- the query's; NULL for every other key
     score REAL NOT NULL,              -- what a match on this key is worth
     adjective INTEGER NOT NULL,       -- 1 when the name is an adjective ('Iraqi')
     full INTEGER NOT NULL,            -- 1 when the key spells the name in full (not 'tanf'
@@ -268,9 +271,10 @@ def _place_adder(db: sqlite3.Connection) -> Callable[[PlaceRecord], None]:
             ),
         )
         db.executemany(
-            "INSERT INTO names (key, place, name, score, adjective, full)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, place) DO UPDATE SET"
-            " score = excluded.score, name = excluded.name, adjective = excluded.adjective,"
+            "INSERT INTO names (key, place, name, spelling_key, score, adjective, full)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, place) DO UPDATE SET"
+            " score = excluded.score, name = excluded.name,"
+            " spelling_key = excluded.spelling_key, adjective = excluded.adjective,"
             " full = excluded.full WHERE excluded.score > names.score",
             [(key, cur.lastrowid, *rest) for key, *rest in _keys(r)],
         )
@@ -318,23 +322,27 @@ def place_record(r: PlaceRecord, geometry_json: str | None) -> bytes:
     )
 
 
-def _keys(r: PlaceRecord) -> Iterable[tuple[str, str, float, int, int]]:
-    """(key, name, score, adjective, full) for every usable key of every name of ``r``."""
+def _keys(r: PlaceRecord) -> Iterable[tuple[str, str, str | None, float, int, int]]:
+    """(key, name, spelling_key, score, adjective, full) for every usable key of each name of ``r``.
+
+    ``spelling_key`` is the name's own key, given only with its transliteration
+    skeleton: a look-up that matches the skeleton compares it with the query's.
+    """
     for names, base, adjective in ((r.names, 1.0, 0), (r.adjectives, SCORE_ADJECTIVE, 1)):
         for number, name in enumerate(names):
             top = base * r.name_scores.get(name, 1.0)
             key = name_key(name)
             if _LATIN_KEY.match(key):
-                yield key, name, top, adjective, 1
+                yield key, name, None, top, adjective, 1
                 expanded = expanded_key(key)
                 if expanded:
-                    yield expanded, name, top, adjective, 1
+                    yield expanded, name, None, top, adjective, 1
                 stripped = article_stripped(key)
                 if stripped:
-                    yield stripped, name, top * SCORE_ARTICLE_STRIPPED, adjective, 0
+                    yield stripped, name, None, top * SCORE_ARTICLE_STRIPPED, adjective, 0
             skeleton = not adjective and "." not in name  # not "Calif."
             if r.variant_names is not None and number >= r.variant_names:
                 skeleton = False
             variant = variant_key(name) if skeleton else None
             if variant:
-                yield variant, name, top * SCORE_VARIANT, adjective, 0
+                yield variant, name, key, top * SCORE_VARIANT, adjective, 0

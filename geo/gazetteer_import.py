@@ -833,7 +833,7 @@ def _base_index(target: Path) -> Path | None:
     try:
         with closing(sqlite3.connect(f"file:{target}?mode=ro", uri=True)) as db:
             db.execute("SELECT id, feature_code, geometry, record FROM places LIMIT 1")
-            db.execute("SELECT key, score, adjective, full FROM names LIMIT 1")
+            db.execute("SELECT key, spelling_key, score, adjective, full FROM names LIMIT 1")
     except sqlite3.DatabaseError as exc:
         raise GazetteerError(
             f"{target}: not a usable gazetteer index ({exc}); move it away and import again"
