@@ -11,7 +11,8 @@ Usage:
   name is timed twice: in a fresh process, whose first look-ups also pay for
   mapping the index's pages in and warming Python up, and in a warmed process,
   after look-ups of a fixed sample of other names from the index (the state
-  of a parser some articles into a batch).
+  of a parser some articles into a batch). The difference, summed over the
+  names, is what a new process pays once.
 * Seed spellings: for every place of the sample article's gold
   (``../shared/bench/seed/gold.json``), each of its surface spellings is looked
   up; the top candidate must lie within the gold tolerance of its point or line
@@ -198,6 +199,11 @@ def coverage(gaz: LocalGazetteer, corpus: Path) -> None:
             f"  lookup latency, first lookup of each name, {state}: median"
             f" {statistics.median(cold) * 1e6:.0f} us, p99 {_p99(cold) * 1e6:.0f} us"
         )
+    once = sum(fresh[i] - warmed[i] for i in firsts)
+    print(
+        f"  a fresh process's first lookups of the {len(firsts)} names took {once * 1e3:.1f} ms"
+        " longer in all (mapping the index's pages in, warming Python up)"
+    )
     for label, missing in (("not in the gazetteer", unknown), ("known, but not near", far)):
         print(
             f"  uncovered, {label} ({sum(missing.values())}):",

@@ -32,7 +32,6 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -184,8 +183,7 @@ def _line_candidate(
         if merged.geom_type == "LineString"
         else (max(merged.geoms, key=lambda g: g.length).interpolate(0.5, normalized=True))
     )
-    return replace(
-        countries[0],
+    return countries[0]._replace(
         id=id,
         name=name,
         kind="border",

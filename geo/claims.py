@@ -719,8 +719,7 @@ def _area_anchor(claim: Claim, plain: str) -> PlacePhrase:
     reference = claim.with_role("reference")[0]
     area = relative_area(claim)
     centre = area.centroid
-    place = replace(
-        reference.place,
+    place = reference.place._replace(
         id=f"relative:{claim.start}",
         name=f"{claim.cue.strip()} {reference.place.name}",  # "roughly 100 km northeast of Tanf"
         kind="area",

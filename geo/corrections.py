@@ -25,7 +25,6 @@ Examples
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import replace
 
@@ -51,7 +50,7 @@ def surface_key(name: str) -> str:
 
 def candidate_json(candidate: Candidate) -> str:
     """A candidate as JSON text, for keeping in a correction."""
-    return json.dumps(dataclasses.asdict(candidate), ensure_ascii=False)
+    return json.dumps(candidate._asdict(), ensure_ascii=False)
 
 
 def candidate_from_json(text: str) -> Candidate:

@@ -23,10 +23,10 @@ import json
 import re
 import sqlite3
 import threading
-from dataclasses import dataclass, field
 from functools import lru_cache
 from marshal import loads
 from pathlib import Path
+from typing import NamedTuple
 
 from geopy.distance import geodesic
 from rapidfuzz import fuzz
@@ -71,13 +71,22 @@ _FUZZY_MAX_SCORE = 0.8
 _LEADING_THE = re.compile(r"^\s*the\s+", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One place a name may refer to, with how well the name matched (``score``, 0-1).
 
     ``lat``/``lon`` is a point that stands for the place; ``geometry`` (GeoJSON)
     is its line or area when the gazetteer knows it, ``bbox`` (west, south,
     east, north) its extent, ``precision_km`` the radius within which it lies.
+
+    A named tuple, so immutable (``_replace`` gives a changed copy) and quick to
+    make: a look-up makes up to ``limit`` of them, and a frozen dataclass took
+    a microsecond each, a tenth of a median look-up.
+
+    Examples
+    --------
+    >>> c = Candidate("x:1", "Here", "city", "SY", "", 34.5, 38.2, 0, "test", 1.0)
+    >>> c.name, c._replace(score=0.5).score, c.to_dict()["geometry"]
+    ('Here', 0.5, None)
     """
 
     id: str
@@ -93,7 +102,7 @@ class Candidate:
     feature_code: str = ""
     precision_km: float = 1.0
     bbox: tuple[float, float, float, float] | None = None
-    geometry_json: str | None = field(default=None, compare=False, repr=False)
+    geometry_json: str | None = None
     match: str = "name"
     matched: str = ""
     adjective: bool = False
@@ -105,9 +114,14 @@ class Candidate:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict of every field, ``geometry`` parsed."""
-        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "geometry_json"}
+        out = self._asdict()
+        del out["geometry_json"]
         out["geometry"] = self.geometry
         return out
+
+    def __repr__(self) -> str:  # without the outline, which may run to kilobytes
+        shown = ", ".join(f"{k}={v!r}" for k, v in self._asdict().items() if k != "geometry_json")
+        return f"Candidate({shown})"
 
 
 class Gazetteer:
