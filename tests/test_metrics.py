@@ -99,6 +99,24 @@ def test_resolution_counts_recognised_toponyms_end_to_end_counts_all():
     assert tally.end_to_end() == 0.25
 
 
+def test_far_placements_at_the_gold_place_are_counted_apart():
+    canada = {**toponym(0, 6, lon=-113.6), "geonameid": 6251999}
+    russia = {**toponym(10, 16, lon=100.0), "geonameid": 2017370}
+    near = {**toponym(20, 25, lon=0.0), "geonameid": 1}
+    gold = [doc("1", canada, russia, near)]
+    system = {
+        "1": doc(
+            "1",
+            {**toponym(0, 6, lon=-101.6), "place_id": "geonames:6251999"},  # far, same place
+            {**toponym(10, 16, lon=80.0), "place_id": "geonames:1"},  # far, another place
+            {**toponym(20, 25, lon=0.5), "place_id": "geonames:1"},  # near: not counted
+        )
+    }
+    tally = score(gold, system)
+    assert tally.far_at_gold_place == 1
+    assert tally.end_to_end() == pytest.approx(1 / 3)
+
+
 def test_a_system_toponym_without_coordinates_gets_the_capped_error():
     gold = [doc("1", toponym(0, 5), toponym(10, 15))]
     system = {"1": doc("1", toponym(0, 5, lon=None), toponym(10, 15, lon=0.0))}
