@@ -41,9 +41,18 @@ from geo.names import article_stripped, expanded_key, name_key, variant_key
 
 __all__ = ["AREA_WORDS", "DIRECTIONS", "Candidate", "Gazetteer", "LocalGazetteer"]
 
+#: Named regions and natural features: on a tie, broader readings than a town of the name
+#: ("the Middle East", not Middle East, Maryland; the Andes, not Los Andes, Chile).
+_NATURAL_AND_NAMED_AREAS = (
+    "region desert sea ocean gulf strait lake river marsh basin plain valley peninsula"
+    " mountain coast island"
+).split()
 #: Order of kinds when candidates tie on score: the broader reading first.
-_KIND_RANK = {"continent": 0, "country": 0, "admin1": 1, "admin2": 3}
-_DEFAULT_KIND_RANK = 2
+_KIND_RANK = {
+    "continent": 0, "country": 0, "admin1": 1, **dict.fromkeys(_NATURAL_AND_NAMED_AREAS, 2),
+    "admin2": 4,
+}  # fmt: skip
+_DEFAULT_KIND_RANK = 3
 _AREA_MIN_KM = 10.0
 
 #: Direction words that name a part of an area: (row, column) of its 3x3 grid, 0 = south/west.

@@ -79,6 +79,10 @@ def test_short_or_foreign_script_names_have_no_skeleton():
         ("U.S.", "US", "country"),
         ("Hungary", "HU", "country"),  # no outline in countryinfo: its point instead
         ("Jisr al-Shughur", "SY", "city"),  # GeoNames: Jisr ash Shughūr
+        # on a tie, a named region or natural feature before a town of its name
+        ("Middle East", "", "region"),  # not Middle East, Maryland
+        ("Pacific", "", "ocean"),  # not Pacific, Missouri
+        ("Andes", "", "mountain"),  # not Los Andes, Chile (also "Andes" in GeoNames)
     ],
 )
 def test_lookup_puts_the_obvious_place_first(gazetteer, name, country, kind):
