@@ -34,7 +34,12 @@ from rapidfuzz.distance import Levenshtein
 
 from geo.borders import border_candidates
 from geo.errors import GazetteerError
-from geo.gazetteer_build import SCORE_VARIANT, build_index, default_index_path
+from geo.gazetteer_build import (
+    RECORD_FIELDS,
+    SCORE_VARIANT,
+    build_index,
+    default_index_path,
+)
 from geo.gazetteer_import import user_index_path
 from geo.geometry import degrees_around
 from geo.names import article_stripped, expanded_key, name_key, variant_key
@@ -152,10 +157,12 @@ class Gazetteer:
 #: match on it earns, whether it is an adjective, whether the key spells the
 #: name in full, and the place's record (:func:`geo.gazetteer_build.place_record`).
 _COLUMNS = "n.key, n.name, n.spelling_key, n.score, n.adjective, n.full, p.record"
-#: Positions of the fields of a place's record, as :func:`geo.gazetteer_build.place_record`
-#: writes them.
+#: Positions of the fields of a place's record (:data:`geo.gazetteer_build.RECORD_FIELDS`).
 (_ID, _NAME, _KIND, _COUNTRY, _ADMIN1, _LAT, _LON, _POPULATION, _SOURCE, _FEATURE_CODE,
- _PRECISION_KM, _BBOX, _GEOMETRY) = range(13)  # fmt: skip
+ _PRECISION_KM, _BBOX, _GEOMETRY) = map(RECORD_FIELDS.index, (
+    "id", "name", "kind", "country", "admin1", "lat", "lon", "population", "source",
+    "feature_code", "precision_km", "bbox", "geometry_json",
+))  # fmt: skip
 
 
 class LocalGazetteer(Gazetteer):
@@ -344,22 +351,17 @@ class LocalGazetteer(Gazetteer):
                 west + (grid_col + 1) * dx,
                 south + (grid_row + 1) * dy,
             )
-            part_record = (
-                f"{record[_ID]}#{direction}",
-                f"{words[0]} {record[_NAME]}",
-                "region",
-                record[_COUNTRY],
-                record[_ADMIN1],
-                round((part[1] + part[3]) / 2, 5),
-                round((part[0] + part[2]) / 2, 5),
-                0,
-                f"{record[_SOURCE]}; part of its extent",
-                record[_FEATURE_CODE],
-                round(precision_km / 3, 1),
-                part,
-                None,
-            )
-            out.append((score * _SCORE_DIRECTIONAL, "directional", matched, 0, part_record))
+            part_record = list(record)
+            part_record[_ID] = f"{record[_ID]}#{direction}"
+            part_record[_NAME] = f"{words[0]} {record[_NAME]}"
+            part_record[_KIND] = "region"
+            part_record[_LAT] = round((part[1] + part[3]) / 2, 5)
+            part_record[_LON] = round((part[0] + part[2]) / 2, 5)
+            part_record[_POPULATION] = 0
+            part_record[_SOURCE] = f"{record[_SOURCE]}; part of its extent"
+            part_record[_PRECISION_KM] = round(precision_km / 3, 1)
+            part_record[_BBOX], part_record[_GEOMETRY] = part, None
+            out.append((score * _SCORE_DIRECTIONAL, "directional", matched, 0, tuple(part_record)))
         return out
 
     def _with_kind_word(self, key: str, country: str | None, found: list[tuple]) -> list[tuple]:

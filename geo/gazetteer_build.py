@@ -56,6 +56,7 @@ from geo.gazetteer_sources import (
 from geo.names import article_stripped, expanded_key, name_key, variant_key
 
 __all__ = [
+    "RECORD_FIELDS",
     "SCHEMA_VERSION",
     "build_index",
     "cache_dir",
@@ -282,12 +283,16 @@ def _place_adder(db: sqlite3.Connection) -> Callable[[PlaceRecord], None]:
     return add
 
 
-def place_record(r: PlaceRecord, geometry_json: str | None) -> bytes:
-    """The fields a look-up returns for ``r``, in one value.
+#: The fields of a place record (:func:`place_record`), in order: those of
+#: :class:`geo.gazetteer.Candidate` that describe the place, not the match.
+RECORD_FIELDS = (
+    "id", "name", "kind", "country", "admin1", "lat", "lon", "population", "source",
+    "feature_code", "precision_km", "bbox", "geometry_json",
+)  # fmt: skip
 
-    They are those of :class:`geo.gazetteer.Candidate` up to ``geometry_json``,
-    without ``score``: id, name, kind, country, admin1, lat, lon, population,
-    source, feature_code, precision_km, bbox, geometry_json.
+
+def place_record(r: PlaceRecord, geometry_json: str | None) -> bytes:
+    """The fields a look-up returns for ``r`` (:data:`RECORD_FIELDS`), in one value.
 
     A look-up reads this one column instead of thirteen: Python's sqlite3 spends
     most of a query's time making values of columns, and this cut the query of
@@ -303,23 +308,8 @@ def place_record(r: PlaceRecord, geometry_json: str | None) -> bytes:
     >>> marshal.loads(place_record(r, None))[:3]
     ('x:1', 'Tanf', 'town')
     """
-    return marshal.dumps(
-        (
-            r.id,
-            r.name,
-            r.kind,
-            r.country,
-            r.admin1,
-            r.lat,
-            r.lon,
-            r.population,
-            r.source,
-            r.feature_code,
-            r.precision_km,
-            tuple(r.bbox) if r.bbox else None,
-            geometry_json,
-        )
-    )
+    stored = {"bbox": tuple(r.bbox) if r.bbox else None, "geometry_json": geometry_json}
+    return marshal.dumps(tuple(stored[f] if f in stored else getattr(r, f) for f in RECORD_FIELDS))
 
 
 def _keys(r: PlaceRecord) -> Iterable[tuple[str, str, str | None, float, int, int]]:

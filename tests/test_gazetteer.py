@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from geo.errors import GazetteerError
-from geo.gazetteer import LocalGazetteer
-from geo.gazetteer_build import build_index, default_index_path
+from geo.gazetteer import Candidate, LocalGazetteer
+from geo.gazetteer_build import RECORD_FIELDS, build_index, default_index_path
 from geo.gazetteer_sources import curated_aliases, supplement_records
 from geo.names import expanded_key, name_key, name_keys, variant_key
 
@@ -60,6 +60,13 @@ def test_transliteration_variants_share_a_skeleton(spellings):
 def test_short_or_foreign_script_names_have_no_skeleton():
     assert variant_key("Iraqi") is None  # two consonants: too many places share it
     assert variant_key("دير الزور") is None
+
+
+def test_a_place_record_holds_the_candidate_fields_of_the_place_in_their_order():
+    # a look-up makes a candidate of a record by position, the score put in between
+    match_fields = ("score", "match", "matched", "adjective")
+    assert RECORD_FIELDS == tuple(f for f in Candidate._fields if f not in match_fields)
+    assert Candidate._fields.index("score") == RECORD_FIELDS.index("feature_code")
 
 
 @pytest.mark.parametrize(
