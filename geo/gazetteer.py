@@ -38,6 +38,7 @@ from geo.gazetteer_build import (
     RECORD_FIELDS,
     SCORE_VARIANT,
     build_index,
+    check_schema,
     default_index_path,
 )
 from geo.gazetteer_import import user_index_path
@@ -213,7 +214,7 @@ class LocalGazetteer(Gazetteer):
         if self.user_index.is_file():
             try:
                 self._db.execute("ATTACH DATABASE ? AS user", (_read_only_uri(self.user_index),))
-                _check_schema(self._db, "user")
+                check_schema(self._db, "user")
             except sqlite3.DatabaseError as exc:
                 raise GazetteerError(
                     f"{self.user_index}: not a usable gazetteer index ({exc}); delete it and"
@@ -458,21 +459,13 @@ def _read_only_uri(path: Path) -> str:
     return f"file:{path}?mode=ro&immutable=1"
 
 
-def _check_schema(db: sqlite3.Connection, schema: str) -> None:
-    """Raise :class:`sqlite3.DatabaseError` unless ``schema`` has the columns a look-up reads.
-
-    An index written by an older version lacks some (the record, ``full``).
-    """
-    db.execute(f"SELECT {_COLUMNS} FROM {schema}.names n, {schema}.places p LIMIT 0")
-
-
 def _open(path: Path) -> sqlite3.Connection:
     try:
         db = sqlite3.connect(_read_only_uri(path), uri=True, check_same_thread=False)
         # read through the operating system's page cache, not SQLite's copies of it:
         # a process's first look-ups no longer read each page in
         db.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")
-        _check_schema(db, "main")
+        check_schema(db)
     except sqlite3.DatabaseError as exc:
         raise GazetteerError(
             f"{path}: not a usable gazetteer index ({exc}); delete it and run 'geo gazetteer build'"

@@ -35,6 +35,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from contextlib import closing
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -60,6 +62,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "build_index",
     "cache_dir",
+    "check_schema",
     "default_index_path",
     "place_record",
     "prune_stale_indexes",
@@ -110,6 +113,33 @@ CREATE TABLE names (
 """
 
 _LATIN_KEY = re.compile(r"^[a-z0-9 ]{2,}$")
+
+
+def check_schema(db: sqlite3.Connection, schema: str = "main") -> None:
+    """Raise :class:`sqlite3.DatabaseError` unless ``schema`` has this version's tables and columns.
+
+    An index written by an older version lacks some (the record, ``full``,
+    ``spelling_key``): look-ups could not read it, nor imports add to it.
+
+    Examples
+    --------
+    >>> with closing(sqlite3.connect(":memory:")) as db:
+    ...     check_schema(db)
+    Traceback (most recent call last):
+    ...
+    sqlite3.OperationalError: no such table: main.meta
+    """
+    for table, columns in _schema_columns().items():
+        db.execute(f"SELECT {', '.join(columns)} FROM {schema}.{table} LIMIT 0")
+
+
+@lru_cache(maxsize=1)
+def _schema_columns() -> dict[str, list[str]]:
+    """Each table of :data:`_SCHEMA` and its columns, as SQLite reads the schema."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.executescript(_SCHEMA)
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")]
+        return {t: [row[1] for row in db.execute(f"PRAGMA table_info({t})")] for t in tables}
 
 
 def cache_dir() -> Path:

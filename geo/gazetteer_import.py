@@ -44,7 +44,7 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from geo.errors import GazetteerError, InputFileError
-from geo.gazetteer_build import SCHEMA_VERSION, write_index
+from geo.gazetteer_build import SCHEMA_VERSION, check_schema, write_index
 from geo.gazetteer_sources import (
     SHARED_NAME_SCORE,
     PlaceRecord,
@@ -832,8 +832,7 @@ def _base_index(target: Path) -> Path | None:
         return None
     try:
         with closing(sqlite3.connect(f"file:{target}?mode=ro", uri=True)) as db:
-            db.execute("SELECT id, feature_code, geometry, record FROM places LIMIT 1")
-            db.execute("SELECT key, spelling_key, score, adjective, full FROM names LIMIT 1")
+            check_schema(db)
     except sqlite3.DatabaseError as exc:
         raise GazetteerError(
             f"{target}: not a usable gazetteer index ({exc}); move it away and import again"

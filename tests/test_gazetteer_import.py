@@ -437,7 +437,7 @@ def test_user_index_of_an_older_version_is_refused_with_advice(tmp_path, gazette
     import_table(CSV_TABLE, index=index)
     with closing(sqlite3.connect(index)) as db:
         db.execute("ALTER TABLE places DROP COLUMN record")  # as written before records
-    with pytest.raises(GazetteerError, match="no such column: p.record.*import again"):
+    with pytest.raises(GazetteerError, match="no such column: record.*import again"):
         LocalGazetteer(gazetteer.path, user_index=index)
     with pytest.raises(GazetteerError, match="not a usable gazetteer index"):
         import_table(CSV_TABLE, index=index)
