@@ -45,7 +45,14 @@ from geo.gazetteer_import import user_index_path
 from geo.geometry import degrees_around
 from geo.names import article_stripped, expanded_key, name_key, variant_key
 
-__all__ = ["AREA_WORDS", "DIRECTIONS", "Candidate", "Gazetteer", "LocalGazetteer"]
+__all__ = [
+    "AREA_WORDS",
+    "DIRECTIONS",
+    "WHOLE_MATCHES",
+    "Candidate",
+    "Gazetteer",
+    "LocalGazetteer",
+]
 
 #: Named regions and natural features: on a tie, broader readings than a town of the name
 #: ("the Middle East", not Middle East, Maryland; the Andes, not Los Andes, Chile).
@@ -81,7 +88,7 @@ _KIND_WORDS = {
 }
 _SCORE_AREA_WORD = 0.95
 #: Matches that spell a name in full, not a variant or a near miss of it.
-_WHOLE = frozenset({"name", "article"})
+WHOLE_MATCHES = frozenset({"name", "article"})
 _FUZZY_MAX_SCORE = 0.8
 _LEADING_THE = re.compile(r"^\s*the\s+", re.IGNORECASE)
 
@@ -376,7 +383,7 @@ class LocalGazetteer(Gazetteer):
         kinds = _KIND_WORDS.get(word)
         if not head or kinds is None:
             return []
-        if any(e[-1][_KIND] in kinds and e[1] in _WHOLE for e in found):
+        if any(e[-1][_KIND] in kinds and e[1] in WHOLE_MATCHES for e in found):
             return []  # a place of that kind has the whole name
         return [
             (score * _SCORE_AREA_WORD, match, matched, adjective, record)

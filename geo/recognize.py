@@ -42,7 +42,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from geo.article import Article, matching_text, sentence_spans
 from geo.borders import BORDER_WORDS, border_countries
-from geo.gazetteer import Candidate, Gazetteer
+from geo.gazetteer import WHOLE_MATCHES, Candidate, Gazetteer
 from geo.model import LinearModel
 from geo.names import ARABIC_ARTICLES, transliterated_countries
 from geo.nlp import analyse
@@ -345,9 +345,7 @@ def _with_feature_named(mention: Mention, plain: str, gazetteer: Gazetteer) -> M
     if not following or following.group(1) not in _FEATURE_NOUNS:
         return mention
     whole = plain[mention.start : following.end()]
-    named = [
-        c for c in gazetteer.lookup(whole, limit=CANDIDATES_KEPT) if c.match in ("name", "article")
-    ]
+    named = [c for c in gazetteer.lookup(whole, limit=CANDIDATES_KEPT) if c.match in WHOLE_MATCHES]
     if not named:
         return mention
     ids = {c.id for c in named}
